@@ -1,0 +1,13 @@
+// Icons are not TypeScript, so tsc leaves them behind: copy them next to the compiled nodes
+// and credentials, where n8n resolves `file:` icons.
+const { src, dest } = require('gulp');
+
+function buildIcons() {
+	// encoding: false keeps binary icons (PNG) byte-exact under gulp 5.
+	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest('dist'));
+}
+
+exports['build:icons'] = buildIcons;

@@ -1,0 +1,10 @@
+/** Tests are TypeScript, transpiled by ts-jest; `npm run typecheck` does the type checking. */
+module.exports = {
+	testEnvironment: 'node',
+	testMatch: ['<rootDir>/test/**/*.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', transpilation: true }],
+	},
+	testTimeout: 30_000,
+	setupFilesAfterEnv: ['<rootDir>/test/harness/jest-teardown.ts'],
+};

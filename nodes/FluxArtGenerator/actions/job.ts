@@ -1,0 +1,152 @@
+/**
+ * The steps of one Segmind job, shared by the operations: submit once, wait, read the result.
+ * Every failure leaves here as a SegmindError that names the job, so no request ID is dropped.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { ERROR_CODES, MESSAGES } from '../constants';
+import { SegmindError } from '../helpers/errors';
+import type { JobReference } from '../helpers/errors';
+import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
+import type { Clock } from '../helpers/polling';
+import { parseJobStatus, parseSubmitAnswer, resolvePollUrl, trimBaseUrl } from '../helpers/responses';
+import type { JobStatus } from '../helpers/responses';
+import type { SegmindReply, SegmindTransport } from '../transport';
+
+/** What one execution shares between its items. */
+export interface RunContext {
+	ctx: IExecuteFunctions;
+	transport: SegmindTransport;
+	clock: Clock;
+	baseUrl: string;
+	/** The API key, kept only to scrub it from anything shown to the user. */
+	secret: string;
+}
+
+/** The latest `x-remaining-credits` reading seen while serving one item. */
+export class CreditsReading {
+	value: number | null = null;
+
+	record(reply: SegmindReply): SegmindReply {
+		if (reply.credits !== null) this.value = reply.credits;
+		return reply;
+	}
+}
+
+export interface SubmittedJob extends Required<Pick<JobReference, 'pollUrl' | 'workflowId'>> {
+	requestId: string;
+	/** The job as the submit answer left it (QUEUED, or already finished). */
+	initial: JobStatus;
+}
+
+export interface JobTiming {
+	startedAt: number;
+	deadline: number;
+}
+
+/** Submits once. The transport retries only when Segmind provably did not take the job. */
+export async function submitJob(
+	run: RunContext,
+	input: { workflowId: string; body: Record<string, string>; outputKey: string },
+	timing: JobTiming,
+	credits: CreditsReading,
+): Promise<SubmittedJob> {
+	const base = trimBaseUrl(run.baseUrl);
+	const reply = credits.record(
+		await run.transport.call({
+			kind: 'submit',
+			method: 'POST',
+			url: `${base}/workflows/${encodeURIComponent(input.workflowId)}`,
+			body: input.body,
+			job: { workflowId: input.workflowId },
+			deadline: timing.deadline,
+		}),
+	);
+	const answer = parseSubmitAnswer(reply.body, input.outputKey);
+	if (!answer.requestId && !(answer.job.state === 'completed' && answer.job.imageUrl)) {
+		throw new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.noRequestId, {
+			workflowId: input.workflowId,
+			description: MESSAGES.noRequestIdHint,
+		});
+	}
+	const requestId = answer.requestId ?? '';
+	return {
+		requestId,
+		pollUrl: resolvePollUrl(answer.pollUrl, base, requestId),
+		workflowId: input.workflowId,
+		initial: answer.job,
+	};
+}
+
+export interface FinishedJob {
+	imageUrl: string;
+	status: string;
+	polls: number;
+	elapsedMs: number;
+}
+
+/**
+ * Polls the job until it has an image, fails, or the timeout passes. The errors name the request
+ * ID and the poll URL, so the user can still collect an image Segmind finishes later.
+ */
+export async function waitForImage(
+	run: RunContext,
+	job: SubmittedJob,
+	options: { timing: JobTiming; maxIntervalMs: number; outputKey: string },
+	credits: CreditsReading,
+): Promise<FinishedJob> {
+	const { timing, outputKey } = options;
+	const reference: JobReference = { requestId: job.requestId, pollUrl: job.pollUrl, workflowId: job.workflowId };
+	let outcome;
+	try {
+		outcome = await pollUntilDone({
+			clock: run.clock,
+			startedAt: timing.startedAt,
+			timeoutMs: timing.deadline - timing.startedAt,
+			maxIntervalMs: options.maxIntervalMs,
+			initial: job.initial,
+			check: async () => {
+				const reply = await run.transport.call({
+					kind: 'poll',
+					method: 'GET',
+					url: job.pollUrl,
+					job: reference,
+					deadline: timing.deadline,
+				});
+				return parseJobStatus(credits.record(reply).body, outputKey);
+			},
+			onStatus: (status, polls, elapsedMs) =>
+				run.ctx.logger.debug(`Segmind request ${job.requestId}: ${status.status || 'no status'}`, {
+					requestId: job.requestId,
+					status: status.status,
+					polls,
+					elapsedMs,
+				}),
+		});
+	} catch (error) {
+		if (error instanceof PollTimeoutError) {
+			const seconds = Math.round((timing.deadline - timing.startedAt) / 1000);
+			throw new SegmindError(ERROR_CODES.timeout, MESSAGES.timeout(job.requestId, seconds, error.lastStatus || 'none'), {
+				...reference,
+				description: MESSAGES.timeoutHint(job.requestId, job.pollUrl),
+			});
+		}
+		if (error instanceof SegmindError) throw error.withJob(reference);
+		throw error;
+	}
+	const finished = outcome.job;
+	if (finished.state === 'failed') {
+		throw new SegmindError(ERROR_CODES.failed, MESSAGES.jobFailed(job.requestId, finished.failureReason ?? ''), {
+			...reference,
+			description: MESSAGES.jobFailedHint,
+		});
+	}
+	if (!finished.imageUrl) {
+		const names = finished.outputNames.length ? finished.outputNames.join(', ') : 'none';
+		throw new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.noImage(job.requestId, names), {
+			...reference,
+			description: MESSAGES.noImageHint,
+		});
+	}
+	return { imageUrl: finished.imageUrl, status: finished.status, polls: outcome.polls, elapsedMs: outcome.elapsedMs };
+}

@@ -1,0 +1,73 @@
+/**
+ * When a call to Segmind may be repeated, and after how long. Pure: the transport feeds it what
+ * happened and a random number, so the rules are table-tested without a network.
+ *
+ * The submit is the one paid, non-idempotent call: it is repeated only when Segmind provably did
+ * not take the job, since a second submit of an accepted job is billed twice.
+ */
+
+export type CallKind = 'submit' | 'poll' | 'credits' | 'image';
+
+export type CallOutcome =
+	| { kind: 'http'; status: number; body: string; retryAfterMs?: number }
+	| { kind: 'network'; code: string };
+
+/** Errors that happen before the request leaves this machine: nothing reached Segmind. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Errors where the request may or may not have reached Segmind. */
+const TRANSIENT = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+	'EPROTO',
+]);
+
+export const RETRY_BASE_MS = 1_000;
+export const RETRY_CAP_MS = 30_000;
+export const MAX_ATTEMPTS: Record<CallKind, number> = { submit: 4, poll: 8, credits: 4, image: 4 };
+
+export const isNetworkCodeNotSent = (code: string) => NOT_SENT.has(code);
+
+/** Whether the outcome may be retried at all for this kind of call. */
+export function isRetryable(call: CallKind, outcome: CallOutcome): boolean {
+	if (outcome.kind === 'network') {
+		if (NOT_SENT.has(outcome.code)) return true;
+		return call !== 'submit' && TRANSIENT.has(outcome.code);
+	}
+	const { status } = outcome;
+	if (status === 429) return true;
+	if (status < 500) return false;
+	if (call !== 'submit') return true;
+	return submitProvablyRejected(status, outcome.body);
+}
+
+/**
+ * A 5xx to a submit is safe to repeat only when it came from Segmind itself before any job was
+ * made: a 500 or 503 whose body names no request. A 502 or 504 comes from a gateway in front of
+ * Segmind, which may have passed the prompt on before it gave up, so the outcome is unknown.
+ */
+export function submitProvablyRejected(status: number, body: string): boolean {
+	if (status !== 500 && status !== 503) return false;
+	return !/request_id|poll_url/i.test(body);
+}
+
+/** Exponential back-off with full jitter; a server's Retry-After wins when it is longer. */
+export function retryDelay(attempt: number, random: number, retryAfterMs?: number): number {
+	const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
+	const jittered = Math.floor(random * ceiling);
+	return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;
+}
+
+/** `Retry-After` as seconds or as an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown, now: number): number | undefined {
+	const raw = Array.isArray(value) ? value[0] : value;
+	if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
+	const text = String(raw).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

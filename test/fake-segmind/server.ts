@@ -1,0 +1,313 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+import {
+	carriesApiKey,
+	copyHeaders,
+	errorReply,
+	isRecord,
+	jsonReply,
+	listenOnFreePort,
+	parseJson,
+	readBody,
+	scriptedReply,
+	writeReply,
+	type Reply,
+} from './http';
+import { contentTypeFor, fileExtensionFor, renderArt } from './images';
+import { classifyRequest, WORKFLOW_ID, type Classified, type Host } from './routes';
+import {
+	DEFAULT_SCENARIO,
+	mergeScenario,
+	pendingAnswer,
+	phaseAt,
+	pollUrlFor,
+	terminalAnswer,
+	type JobAnswer,
+} from './scenario';
+import type {
+	FakeSegmindOptions,
+	JobScenario,
+	RecordedRequest,
+	Route,
+	ScriptedResponse,
+	SubmittedJob,
+} from './types';
+
+/** What the tests do not see of a job: the scenario it was submitted under, and its image. */
+interface JobState {
+	job: SubmittedJob;
+	scenario: JobScenario;
+	image?: Buffer;
+}
+
+interface QueuedScript {
+	response: ScriptedResponse;
+	remaining: number;
+}
+
+/**
+ * A fake Segmind: an API server and a separate image host, both real HTTP on 127.0.0.1.
+ * All state lives on the instance, so several can run in one process.
+ */
+export class FakeSegmind {
+	readonly apiKey: string;
+	credits: number;
+	scenario: JobScenario;
+
+	private readonly initialCredits: number;
+	private readonly costPerJob: number;
+	private readonly defaultScenario: Readonly<JobScenario>;
+	private apiServer: Server | undefined;
+	private imageServer: Server | undefined;
+	private apiOrigin: string | undefined;
+	private imageOrigin: string | undefined;
+	private readonly sockets = new Set<Socket>();
+	private recorded: RecordedRequest[] = [];
+	private readonly routeOf = new WeakMap<RecordedRequest, Route>();
+	private submitted: SubmittedJob[] = [];
+	private jobStates = new Map<string, JobState>();
+	private scripts = new Map<Route, QueuedScript[]>();
+
+	constructor(options: FakeSegmindOptions = {}) {
+		this.apiKey = options.apiKey ?? 'test-key-123';
+		this.initialCredits = options.credits ?? 100;
+		this.credits = this.initialCredits;
+		this.costPerJob = options.costPerJob ?? 1;
+		this.defaultScenario = Object.freeze(mergeScenario(DEFAULT_SCENARIO, options.scenario));
+		this.scenario = mergeScenario(this.defaultScenario);
+	}
+
+	get baseUrl(): string {
+		if (this.apiOrigin === undefined) throw new Error('FakeSegmind is not started');
+		return this.apiOrigin;
+	}
+
+	get imageBaseUrl(): string {
+		if (this.imageOrigin === undefined) throw new Error('FakeSegmind is not started');
+		return this.imageOrigin;
+	}
+
+	get requests(): RecordedRequest[] {
+		return this.recorded;
+	}
+
+	get jobs(): SubmittedJob[] {
+		return this.submitted;
+	}
+
+	async start(): Promise<void> {
+		if (this.apiServer || this.imageServer) throw new Error('FakeSegmind is already started');
+		this.apiServer = this.createHostServer('api');
+		this.imageServer = this.createHostServer('images');
+		this.apiOrigin = await listenOnFreePort(this.apiServer);
+		this.imageOrigin = await listenOnFreePort(this.imageServer);
+	}
+
+	/** Destroys every open socket first (hung ones included) so close() returns and jest can exit. */
+	async stop(): Promise<void> {
+		const servers = [this.apiServer, this.imageServer].filter((s): s is Server => s !== undefined);
+		this.apiServer = undefined;
+		this.imageServer = undefined;
+		this.apiOrigin = undefined;
+		this.imageOrigin = undefined;
+		for (const socket of this.sockets) socket.destroy();
+		this.sockets.clear();
+		await Promise.all(
+			servers.map(
+				(server) =>
+					new Promise<void>((resolve) => {
+						server.close(() => resolve());
+						server.closeAllConnections();
+					}),
+			),
+		);
+	}
+
+	/** Merges over this instance's defaults; fields not given go back to their defaults. */
+	setScenario(partial: Partial<JobScenario>): void {
+		this.scenario = mergeScenario(this.defaultScenario, partial);
+	}
+
+	respond(route: Route, response: ScriptedResponse): void {
+		const times = response.times ?? 1;
+		if (!(times >= 1)) throw new Error(`respond(): times must be at least 1, got ${times}`);
+		const queue = this.scripts.get(route) ?? [];
+		queue.push({ response: { ...response }, remaining: times });
+		this.scripts.set(route, queue);
+	}
+
+	requestsTo(route: Route): RecordedRequest[] {
+		return this.recorded.filter((request) => this.routeOf.get(request) === route);
+	}
+
+	imageBytesFor(requestId: string): Buffer {
+		const state = this.jobStates.get(requestId);
+		if (!state) throw new Error(`FakeSegmind has no job ${requestId}`);
+		state.image ??= renderArt(state.job.prompt, state.scenario.imageFormat);
+		return state.image;
+	}
+
+	reset(): void {
+		this.recorded = [];
+		this.submitted = [];
+		this.jobStates = new Map();
+		this.scripts = new Map();
+		this.scenario = mergeScenario(this.defaultScenario);
+		this.credits = this.initialCredits;
+	}
+
+	private createHostServer(host: Host): Server {
+		const server = createServer((req, res) => {
+			this.handle(host, req, res).catch((error: unknown) => {
+				if (res.headersSent || res.destroyed) return;
+				writeReply(res, errorReply(500, `Fake Segmind error: ${String(error)}`));
+			});
+		});
+		server.on('connection', (socket: Socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		return server;
+	}
+
+	private async handle(host: Host, req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const time = Date.now();
+		const body = await readBody(req);
+		const method = req.method ?? 'GET';
+		const path = req.url ?? '/';
+		const headers = copyHeaders(req.headers);
+		const record: RecordedRequest = { method, path, headers, body, time, host };
+		this.recorded.push(record);
+
+		const classified = classifyRequest(host, method, path);
+		if (!classified) {
+			writeReply(res, errorReply(404, `No route for ${method} ${path.split('?')[0] ?? ''}`));
+			return;
+		}
+		this.routeOf.set(record, classified.route);
+
+		const script = this.takeScript(classified.route);
+		if (!script) {
+			writeReply(res, this.normalReply(host, classified, req, body));
+			return;
+		}
+		if (script.hang) return; // The socket stays open until stop() destroys it.
+		if (script.destroy) {
+			// An accepted-then-lost submit: the job exists and is billed, the client sees a reset.
+			if (script.afterAccept && classified.route === 'submit') {
+				this.normalReply(host, classified, req, body);
+			}
+			req.socket.destroy();
+			return;
+		}
+		writeReply(res, scriptedReply(script));
+	}
+
+	private takeScript(route: Route): ScriptedResponse | undefined {
+		const queue = this.scripts.get(route);
+		const head = queue?.[0];
+		if (!queue || !head) return undefined;
+		head.remaining--;
+		if (head.remaining <= 0) queue.shift();
+		return head.response;
+	}
+
+	private normalReply(
+		host: Host,
+		classified: Classified,
+		req: IncomingMessage,
+		body: string,
+	): Reply {
+		const keyed = carriesApiKey(req.headers, this.apiKey);
+		switch (classified.route) {
+			case 'submit':
+				return keyed ? this.submitReply(classified.workflowId, body) : this.badKeyReply();
+			case 'poll':
+				// The image host stands in for a foreign origin, which must not need (or get) the key.
+				if (!keyed && host === 'api') return this.badKeyReply();
+				return this.pollReply(classified.requestId);
+			case 'credits':
+				return keyed ? this.creditsReply() : this.badKeyReply();
+			case 'image':
+				return this.imageReply(classified.requestId, classified.extension);
+		}
+	}
+
+	private badKeyReply(): Reply {
+		return errorReply(401, 'Invalid API key');
+	}
+
+	private creditsReply(): Reply {
+		const balance = { credits: this.credits, 'free-credits': 0 };
+		return jsonReply(200, balance, this.creditsHeaders(this.scenario));
+	}
+
+	private submitReply(workflowId: string, rawBody: string): Reply {
+		if (this.credits < this.costPerJob) return errorReply(402, 'Insufficient credits');
+		const parsed = parseJson(rawBody);
+		const prompt = isRecord(parsed) ? parsed.text_prompt : undefined;
+		if (typeof prompt !== 'string' || prompt.length === 0) {
+			return errorReply(422, 'text_prompt is required');
+		}
+		if (!WORKFLOW_ID.test(workflowId)) return errorReply(404, 'Workflow not found');
+
+		const scenario = mergeScenario(this.scenario);
+		const requestId = randomBytes(16).toString('hex');
+		const submittedAt = Date.now();
+		const job: SubmittedJob = { requestId, workflowId, body: parsed, submittedAt, prompt };
+		const state: JobState = { job, scenario };
+		this.submitted.push(job);
+		this.jobStates.set(requestId, state);
+		this.credits -= this.costPerJob;
+
+		const pollUrl = pollUrlFor(scenario.pollPath, requestId, this.origins());
+		const ids: Record<string, string> = {};
+		if (pollUrl !== undefined) ids.poll_url = pollUrl;
+		if (!scenario.submitOmitsRequestId) ids.request_id = requestId;
+		const headers = this.creditsHeaders(scenario);
+
+		if (scenario.completeOnSubmit) {
+			const answer = this.answerFor(state, job.submittedAt);
+			return jsonReply(answer.httpStatus, { ...ids, ...answer.body }, headers);
+		}
+		const queued = scenario.statusCase === 'lower' ? 'queued' : 'QUEUED';
+		return jsonReply(200, { ...ids, status: queued, message: 'Request queued' }, headers);
+	}
+
+	private pollReply(requestId: string): Reply {
+		const state = this.jobStates.get(requestId);
+		if (!state) return errorReply(404, 'Request not found');
+		const answer = this.answerFor(state, Date.now());
+		return jsonReply(answer.httpStatus, answer.body, this.creditsHeaders(state.scenario));
+	}
+
+	/** The job's status answer at `now`, the same on submit (completeOnSubmit) and on every poll. */
+	private answerFor(state: JobState, now: number): JobAnswer {
+		const { job, scenario } = state;
+		const phase = phaseAt(scenario, now - job.submittedAt);
+		if (phase !== 'terminal') return pendingAnswer(scenario, phase);
+		const extension = fileExtensionFor(scenario.imageFormat);
+		return terminalAnswer(scenario, `${this.imageBaseUrl}/images/${job.requestId}.${extension}`);
+	}
+
+	private imageReply(requestId: string, extension: string): Reply {
+		const state = this.jobStates.get(requestId);
+		if (!state || extension !== fileExtensionFor(state.scenario.imageFormat)) {
+			return errorReply(404, 'Image not found');
+		}
+		const contentType =
+			state.scenario.imageContentType ?? contentTypeFor(state.scenario.imageFormat);
+		const image = this.imageBytesFor(requestId);
+		return { status: 200, body: image, headers: { 'content-type': contentType } };
+	}
+
+	private creditsHeaders(scenario: JobScenario): Record<string, string> {
+		return scenario.creditsHeader ? { 'x-remaining-credits': String(this.credits) } : {};
+	}
+
+	private origins(): { apiBase: string; imageBase: string } {
+		return { apiBase: this.baseUrl, imageBase: this.imageBaseUrl };
+	}
+}

@@ -1,0 +1,119 @@
+/**
+ * Public types of the fake Segmind server. The node's tests are written against these names,
+ * so they follow the project's test brief exactly.
+ */
+
+export interface RecordedRequest {
+	method: string;
+	/** Path including the query string. */
+	path: string;
+	/** Lower-cased header names, as node:http gives them. */
+	headers: Record<string, string | string[] | undefined>;
+	/** Raw request body text. */
+	body: string;
+	/** Date.now() when the request arrived. */
+	time: number;
+	/** Which of the two servers got it. */
+	host: 'api' | 'images';
+}
+
+export type OutputShape =
+	/** `output` is a JSON string of `[{keyname, value: {data: url, type: 'image'}}]`. */
+	| 'output-string'
+	/** `output` is that same list, already parsed. */
+	| 'output-list'
+	/** `output` is `{ [keyname]: url }`. */
+	| 'output-object'
+	/** `output` list entries carry `value: url` instead of `{data, type}`. */
+	| 'output-plain-values'
+	/** The documented form: `{ status, image_output: url }` (keyname at the top level). */
+	| 'flat'
+	/** `{ status, image_output: [url] }`. */
+	| 'flat-list';
+
+export type PollPath =
+	| 'requests'
+	| 'workflows-request'
+	| 'v1-requests'
+	/** `/workflows/request/<id>` with no origin. */
+	| 'relative'
+	/** Literally `<base_url>/requests/<id>`, as in Segmind's docs sample. */
+	| 'placeholder'
+	/** The submit answer has no poll_url at all. */
+	| 'missing'
+	/** The image server's origin + `/requests/<id>`: a poll URL on another host. */
+	| 'foreign';
+
+export type FailureShape =
+	| 'error_message-string'
+	| 'error_message-object'
+	| 'error_message-list'
+	| 'error'
+	| 'message';
+
+export interface JobScenario {
+	/** Time from submit until the job is terminal. Before half of it: QUEUED; after: PROCESSING. */
+	durationMs: number;
+	outputShape: OutputShape;
+	/** Keyname of the image output. */
+	outputKey: string;
+	pollPath: PollPath;
+	/** 'upper' sends statuses as configured (defaults are upper case); 'lower' lower-cases all. */
+	statusCase: 'upper' | 'lower';
+	completedStatus: string;
+	/** When set, every non-terminal poll answers this status instead of QUEUED/PROCESSING. */
+	pendingStatus?: string;
+	/** The job stays pending forever (for timeout tests). */
+	neverFinish: boolean;
+	/** The job ends FAILED with this reason shape (HTTP 200 unless httpStatus says 422). */
+	fail?: { shape: FailureShape; httpStatus?: 200 | 422 };
+	/** The job ends with this failing status (e.g. 'CANCELLED', 'ERROR') and a `message`. */
+	terminalStatus?: string;
+	imageFormat: 'png' | 'jpeg';
+	/** Overrides the image response's content-type (default from imageFormat). */
+	imageContentType?: string;
+	/** Send x-remaining-credits on submit and poll answers. */
+	creditsHeader: boolean;
+	/** The submit answer is already the terminal body. */
+	completeOnSubmit: boolean;
+	/** The submit answer has a poll_url but no request_id. */
+	submitOmitsRequestId: boolean;
+}
+
+export interface ScriptedResponse {
+	status: number;
+	/** Objects are JSON-encoded (application/json); strings are sent as-is (text/html by default). */
+	body?: string | object;
+	headers?: Record<string, string>;
+	/** How many matching requests get this answer (default 1). */
+	times?: number;
+	/** Accept the request and never answer (until stop). */
+	hang?: boolean;
+	/** Destroy the socket without answering. */
+	destroy?: boolean;
+	/** Only for submit + destroy: create the job first, then destroy the socket. */
+	afterAccept?: boolean;
+}
+
+export type Route = 'submit' | 'poll' | 'credits' | 'image';
+
+export interface FakeSegmindOptions {
+	/** Default 'test-key-123'. */
+	apiKey?: string;
+	/** Initial balance, default 100. */
+	credits?: number;
+	/** Credits taken per accepted job, default 1. */
+	costPerJob?: number;
+	/** Merged over the built-in defaults; becomes this instance's default scenario. */
+	scenario?: Partial<JobScenario>;
+}
+
+/** A job as the tests see it. */
+export interface SubmittedJob {
+	requestId: string;
+	workflowId: string;
+	/** The parsed submit body. */
+	body: unknown;
+	submittedAt: number;
+	prompt: string;
+}

@@ -1,0 +1,206 @@
+/**
+ * Runs the built package's Flux Art Generator inside n8n-core's WorkflowExecute, the engine a
+ * real n8n uses: the package is loaded through its package.json `n8n` field (so type names match
+ * production), the credential is applied by its real `authenticate` block, and the node talks
+ * real HTTP. Used by the engine tests and by `npm run demo`.
+ */
+import * as path from 'path';
+
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
+import type {
+	ICredentialType,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { HarnessCredentialsHelper } from './credentials-helper';
+import { installLogCapture } from './log-capture';
+import type { LogEntry } from './log-capture';
+import { ItemsSource } from './items-source';
+
+export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+export const FLUX_NODE_TYPE = 'n8n-nodes-segmind.fluxArtGenerator';
+const ITEMS_NODE_TYPE = 'harness.itemsSource';
+
+export interface SegmindCredentialData {
+	apiKey: string;
+	baseUrl: string;
+}
+
+export interface RunFluxNodeOptions {
+	credentials: SegmindCredentialData;
+	/** The Flux node's parameters, as a saved workflow holds them. */
+	parameters: INodeParameters;
+	/** Input items (their JSON); one empty item by default. */
+	items?: IDataObject[];
+	/** The node's "On Error" setting. */
+	onError?: INode['onError'];
+	/** Called with every log line the engine and the node write while the run lasts. */
+	onLog?: (entry: LogEntry) => void;
+}
+
+export interface FluxRun {
+	/** The Flux node's output items (undefined when the node threw). */
+	items?: INodeExecutionData[];
+	/** The error the node threw, as n8n stored it in the run data. */
+	error?: Record<string, unknown>;
+	run: IRun;
+	logs: LogEntry[];
+}
+
+let loaded: Promise<{ nodeTypes: INodeTypes; credentialTypes: Map<string, ICredentialType> }> | undefined;
+
+/** Loads the built package once per process, the way n8n loads an installed community package. */
+export async function loadPackage() {
+	loaded ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
+		await loader.loadAll();
+		const byName = new Map<string, INodeType | IVersionedNodeType>();
+		for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
+			byName.set(`${loader.packageName}.${name}`, type);
+		}
+		byName.set(ITEMS_NODE_TYPE, new ItemsSource());
+		const credentialTypes = new Map<string, ICredentialType>(
+			Object.entries(loader.credentialTypes).map(([name, { type }]) => [name, type]),
+		);
+		const nodeTypes: INodeTypes = {
+			getByName: (type) => known(byName, type),
+			getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(known(byName, type), version),
+			getKnownTypes: () => ({}),
+		};
+		return { nodeTypes, credentialTypes };
+	})();
+	return await loaded;
+}
+
+function known<T>(map: Map<string, T>, type: string): T {
+	const found = map.get(type);
+	if (!found) throw new Error(`Unknown node type ${type}`);
+	return found;
+}
+
+export interface FluxExecution {
+	/** Resolves when the workflow run ends. */
+	done: Promise<FluxRun>;
+	/** Stops the execution, as the user's Stop button does. */
+	cancel(): void;
+}
+
+export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxExecution> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const logs: LogEntry[] = [];
+	const releaseLogs = installLogCapture((entry) => {
+		logs.push(entry);
+		options.onLog?.(entry);
+	});
+
+	const itemsNode: INode = {
+		id: 'items',
+		name: 'Items',
+		type: ITEMS_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { itemsJson: JSON.stringify(options.items ?? [{}]) },
+	};
+	const fluxNode: INode = {
+		id: 'flux',
+		name: 'Flux Art Generator',
+		type: FLUX_NODE_TYPE,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: options.parameters,
+		credentials: { segmindApi: { id: 'cred-1', name: 'Segmind' } },
+		...(options.onError ? { onError: options.onError } : {}),
+	};
+	const workflowData: IWorkflowBase = {
+		id: 'wf-1',
+		name: 'harness',
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes: [itemsNode, fluxNode],
+		connections: { Items: { main: [[{ node: fluxNode.name, type: 'main', index: 0 }]] } },
+		settings: {},
+		activeVersionId: null,
+	} as IWorkflowBase;
+	const workflow = new Workflow({ ...workflowData, nodeTypes });
+
+	const additionalData = {
+		credentialsHelper: new HarnessCredentialsHelper(credentialTypes, {
+			segmindApi: { ...options.credentials },
+		}),
+		hooks: new ExecutionLifecycleHooks('manual', '1', workflowData),
+		executionId: '1',
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not part of the harness');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runners are not part of the harness');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const execution = new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: itemsNode });
+	const done = (async (): Promise<FluxRun> => {
+		try {
+			const run = await execution;
+			const task = run.data.resultData.runData[fluxNode.name]?.[0];
+			return {
+				items: task?.data?.main?.[0] ?? undefined,
+				error: task?.error as unknown as Record<string, unknown> | undefined,
+				run,
+				logs,
+			};
+		} finally {
+			releaseLogs();
+		}
+	})();
+	return { done, cancel: () => execution.cancel() };
+}
+
+/** Runs the node to the end and returns what it produced. */
+export async function runFluxNode(options: RunFluxNodeOptions): Promise<FluxRun> {
+	return await (await startFluxNode(options)).done;
+}
+
+export { Container, Logger };
+
+/**
+ * n8n-core services that start intervals when first used (SSH client clean-up, cron logging);
+ * ended at teardown so a test process or the demo can exit on its own.
+ */
+const SERVICES_WITH_TIMERS: Array<[string, string, string]> = [
+	['n8n-core/dist/execution-engine/ssh-clients-manager', 'SSHClientsManager', 'cleanupTimer'],
+	['n8n-core/dist/execution-engine/scheduled-task-manager', 'ScheduledTaskManager', 'logInterval'],
+];
+
+export function shutdownHarness(): void {
+	for (const [modulePath, className, timerField] of SERVICES_WITH_TIMERS) {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const service = (require(modulePath) as Record<string, new (...args: never[]) => unknown>)[className];
+		if (!service || !Container.has(service)) continue;
+		const timer = (Container.get(service) as Record<string, NodeJS.Timeout | undefined>)[timerField];
+		if (timer) clearInterval(timer);
+	}
+}
