@@ -75,12 +75,13 @@ export const MESSAGES = {
 	server: (status: number) => `Segmind answered with a server error (HTTP ${status})`,
 	serverHint: 'Segmind seems to be having trouble. Try again in a few minutes.',
 	unexpectedStatus: (status: number) => `Segmind answered with an unexpected HTTP ${status}`,
-	network: (detail: string) => `Could not reach Segmind: ${detail}`,
-	networkHint: 'Check the Base URL in the Segmind API credential, your network and any proxy.',
-	submitOutcomeUnknown: (detail: string) =>
-		`The connection to Segmind broke after the prompt was sent (${detail}), so it is unknown whether Segmind accepted it`,
-	submitOutcomeUnknownHint:
-		'The node did not send the prompt again, so you are not billed twice. Check your request history at segmind.com → Console before you retry this item.',
+	network: (words: string) => `Could not reach Segmind: ${words}`,
+	networkHint: (code: string) =>
+		`Check the Base URL in the Segmind API credential, your network and any proxy. (Socket error: ${code.toLowerCase()})`,
+	submitOutcomeUnknown: (words: string) =>
+		`The connection to Segmind broke after the prompt was sent (${words}), so it is unknown whether Segmind accepted it`,
+	submitOutcomeUnknownHint: (code: string) =>
+		`The node did not send the prompt again, so you are not billed twice. Check your request history at segmind.com → Console before you retry this item. (Socket error: ${code.toLowerCase()})`,
 	unreadable: (what: string, excerpt: string) =>
 		`Segmind's answer to the ${what} could not be read: ${excerpt}`,
 	unreadableHint:
@@ -103,3 +104,23 @@ export const MESSAGES = {
 } as const;
 
 export const NO_REASON_GIVEN = 'Segmind gave no reason';
+
+/**
+ * Socket error codes in words. n8n rewrites any message that contains a raw code such as
+ * ECONNRESET into its own generic text ("You can retry the request immediately"), which is the
+ * wrong advice after a submit, so messages carry these words and the raw code goes last.
+ */
+const NETWORK_WORDS: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+	ETIMEDOUT: 'no answer came in time',
+	ECONNABORTED: 'no answer came in time',
+	ESOCKETTIMEDOUT: 'no answer came in time',
+	EPIPE: 'the connection was closed while sending',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+};
+
+export const networkWords = (code: string) => NETWORK_WORDS[code] ?? 'the connection failed';

@@ -103,6 +103,9 @@ export function toNodeError(
 				})
 			: new NodeOperationError(node, message, { description, itemIndex });
 	Object.assign(nodeError.context, context);
+	// n8n swaps any message containing a socket code (ECONNRESET, ...) for generic advice such as
+	// "You can retry the request immediately", which is wrong after a submit: keep ours.
+	nodeError.message = message;
 	return nodeError;
 }
 

@@ -7,7 +7,7 @@
 import { ManualExecutionCancelledError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, CREDITS_HEADER, ERROR_CODES, MESSAGES } from '../constants';
+import { CREDENTIAL_TYPE, CREDITS_HEADER, ERROR_CODES, MESSAGES, networkWords } from '../constants';
 import { describeHttpFailure, SegmindError } from '../helpers/errors';
 import type { JobReference } from '../helpers/errors';
 import type { Clock } from '../helpers/polling';
@@ -170,34 +170,47 @@ export class SegmindTransport {
 			return describeHttpFailure(outcome.status, parsed.ok ? parsed.value : outcome.body, call.kind, call.job);
 		}
 		if (call.kind === 'submit' && !isNetworkCodeNotSent(outcome.code)) {
-			return new SegmindError(ERROR_CODES.network, MESSAGES.submitOutcomeUnknown(outcome.code), {
+			return new SegmindError(ERROR_CODES.network, MESSAGES.submitOutcomeUnknown(networkWords(outcome.code)), {
 				...call.job,
-				description: MESSAGES.submitOutcomeUnknownHint,
+				description: MESSAGES.submitOutcomeUnknownHint(outcome.code),
 			});
 		}
-		return new SegmindError(ERROR_CODES.network, MESSAGES.network(outcome.code), {
+		return new SegmindError(ERROR_CODES.network, MESSAGES.network(networkWords(outcome.code)), {
 			...call.job,
-			description: MESSAGES.networkHint,
+			description: MESSAGES.networkHint(outcome.code),
 		});
 	}
 }
 
-/** The socket-level reason of a failed request, from n8n's wrapper or the error underneath. */
+/**
+ * The socket-level reason of a failed request. n8n's wrapper (NodeApiError) keeps it in
+ * `httpCode` and the original texts in `messages`, not in `cause`; a bare axios error has `code`.
+ */
 export function networkCode(error: unknown): string {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	while (isErrorLike(current) && !seen.has(current)) {
 		seen.add(current);
-		const code = current.code;
-		if (typeof code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(code)) return code;
-		if (/socket hang up/i.test(String(current.message))) return 'ECONNRESET';
-		if (/timeout/i.test(String(current.message))) return 'ETIMEDOUT';
-		current = current.cause ?? (current as { errorResponse?: unknown }).errorResponse;
+		for (const code of [current.code, current.httpCode]) {
+			if (typeof code === 'string' && /^(E[A-Z_]+|UND_ERR\w*)$/.test(code)) return code;
+		}
+		const texts = [current.message, ...(Array.isArray(current.messages) ? current.messages : [])].map(String);
+		if (texts.some((text) => /socket hang up/i.test(text))) return 'ECONNRESET';
+		if (texts.some((text) => /timeout/i.test(text))) return 'ETIMEDOUT';
+		current = current.cause;
 	}
 	return 'UNKNOWN_NETWORK_ERROR';
 }
 
-function isErrorLike(value: unknown): value is { code?: unknown; message?: unknown; cause?: unknown } {
+interface ErrorLike {
+	code?: unknown;
+	httpCode?: unknown;
+	message?: unknown;
+	messages?: unknown;
+	cause?: unknown;
+}
+
+function isErrorLike(value: unknown): value is ErrorLike {
 	return typeof value === 'object' && value !== null;
 }
 

@@ -1,0 +1,204 @@
+/**
+ * Every error path of issue 2 in the engine: a clear message that says what to do, the job's
+ * request id kept, nothing billed twice, the key never in the output.
+ */
+import { FAILURE_REASONS } from '../fake-segmind';
+import type { FailureShape } from '../fake-segmind';
+import { errorOf, expectKeyOnlyOnApi, run, useFakeSegmind } from './helpers';
+
+const fake = useFakeSegmind();
+
+describe('bad input fails before any request', () => {
+	test('an empty prompt: n8n itself refuses to run the workflow (a required parameter)', async () => {
+		await expect(run(fake, { textPrompt: '' })).rejects.toThrow('The workflow has issues');
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	test.each([
+		['a blank prompt', '   \n '],
+		['an expression that resolves to nothing', '={{ $json.missing }}'],
+	])('%s: the node refuses it', async (_name, textPrompt) => {
+		const result = await run(fake, { textPrompt });
+		const error = errorOf(result);
+		expect(error.name).toBe('NodeOperationError');
+		expect(error.message).toBe('The Text Prompt is empty');
+		expect(error.description).toContain('no credits were spent');
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	test('a blank workflow id', async () => {
+		const error = errorOf(await run(fake, { workflowId: ' ' }));
+		expect(error.message).toBe('The Workflow ID is empty');
+		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+describe('HTTP errors on the submit: a message that says what to do, and no retry', () => {
+	test.each([
+		[401, { error: 'Invalid API key' }, 'Segmind rejected the API key (HTTP 401)', 'Check the API key'],
+		[402, { error: 'Insufficient credits' }, 'Not enough Segmind credits (HTTP 402)', 'Top up credits'],
+		[406, { error: 'Not enough credits' }, 'Not enough Segmind credits (HTTP 406)', 'Top up credits'],
+		[403, { error: 'Forbidden' }, 'Segmind does not allow this account to run workflow 66ba4126364d0f944f366a8f-v2 (HTTP 403)', 'plan'],
+		[404, { error: 'Workflow not found' }, 'Segmind knows no workflow "66ba4126364d0f944f366a8f-v2" (HTTP 404)', 'Check the Workflow ID'],
+		[422, { error: 'text_prompt must be a string' }, 'Segmind refused the input (HTTP 422): text_prompt must be a string', 'text_prompt'],
+	])('HTTP %d', async (status, body, message, hint) => {
+		fake.respond('submit', { status, body });
+		const result = await run(fake, {});
+		const error = errorOf(result);
+		expect(error.name).toBe('NodeApiError');
+		expect(error.message).toBe(message);
+		expect(error.description).toContain(hint);
+		expect(error.description).toContain(body.error);
+		expect(String(error.httpCode)).toBe(String(status));
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+		expect(fake.jobs).toHaveLength(0);
+	});
+
+	test('a real bad key, checked by the fake itself', async () => {
+		const result = await run(fake, {}, { apiKey: 'wrong-key-000' });
+		expect(errorOf(result).message).toBe('Segmind rejected the API key (HTTP 401)');
+		expect(JSON.stringify(result.run)).not.toContain('wrong-key-000');
+	});
+
+	test('a real empty balance, checked by the fake itself', async () => {
+		fake.credits = 0;
+		const result = await run(fake, {});
+		expect(errorOf(result).message).toBe('Not enough Segmind credits (HTTP 402)');
+	});
+});
+
+describe('the job fails at Segmind: Segmind\'s own words', () => {
+	const expected: Record<FailureShape, string> = {
+		'error_message-string': 'NSFW content detected',
+		'error_message-object': 'Model crashed: CUDA OOM',
+		'error_message-list': 'flux-schnell: Prompt rejected by safety filter',
+		error: 'Upstream model timeout',
+		message: 'Workflow execution failed',
+	};
+	const cases = (Object.keys(FAILURE_REASONS) as FailureShape[]).flatMap((shape) =>
+		([200, 422] as const).map((httpStatus) => [shape, httpStatus] as const),
+	);
+	test.each(cases)('FAILED with %s over HTTP %d', async (shape, httpStatus) => {
+		fake.setScenario({ fail: { shape, httpStatus } });
+		const result = await run(fake, {});
+		const error = errorOf(result);
+		const { requestId } = fake.jobs[0];
+		expect(error.message).toBe(`Segmind could not finish request ${requestId}: ${expected[shape]}`);
+		expect(error.context).toMatchObject({ code: 'FAILED', request_id: requestId });
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+	});
+
+	test.each(['CANCELLED', 'ERROR'])('a job that ends %s', async (terminalStatus) => {
+		fake.setScenario({ terminalStatus });
+		const error = errorOf(await run(fake, {}));
+		expect(error.message).toContain(`Request ended with status ${terminalStatus}`);
+	});
+});
+
+describe('timeout', () => {
+	test('names the request id and the poll URL, so the image can still be fetched', async () => {
+		fake.setScenario({ neverFinish: true });
+		const started = Date.now();
+		const result = await run(fake, { options: { timeout: 2, pollInterval: 0.5 } });
+		const elapsed = Date.now() - started;
+		const error = errorOf(result);
+		const { requestId } = fake.jobs[0];
+		const pollUrl = `${fake.baseUrl}/workflows/request/${requestId}`;
+		expect(error.message).toBe(`Segmind had not finished request ${requestId} after 2 s (last status: PROCESSING)`);
+		expect(error.description).toContain(pollUrl);
+		expect(error.context).toMatchObject({ code: 'TIMEOUT', request_id: requestId, poll_url: pollUrl });
+		expect(elapsed).toBeGreaterThanOrEqual(2_000);
+		expect(elapsed).toBeLessThan(6_000);
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+	});
+});
+
+describe('polls', () => {
+	test('a 404 on a poll names the request', async () => {
+		fake.respond('poll', { status: 404, body: { error: 'Request not found' } });
+		const error = errorOf(await run(fake, {}));
+		expect(error.message).toBe(`Segmind no longer knows request ${fake.jobs[0].requestId} (HTTP 404)`);
+		expect(error.context).toMatchObject({ code: 'NOT_FOUND', request_id: fake.jobs[0].requestId });
+	});
+
+	test('a 500 and a reset on polls are retried; one submit, image out', async () => {
+		fake.respond('poll', { status: 500, body: 'Internal Server Error' });
+		fake.respond('poll', { status: 0, destroy: true });
+		const result = await run(fake, {});
+		expect(result.error).toBeUndefined();
+		expect(result.items![0].json.request_id).toBe(fake.jobs[0].requestId);
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+	});
+
+	test('COMPLETED without any image URL fails clearly after a few re-reads', async () => {
+		fake.respond('poll', { status: 200, body: { status: 'COMPLETED', output: '[]' }, times: 10 });
+		const error = errorOf(await run(fake, {}));
+		expect(error.message).toContain(`Segmind finished request ${fake.jobs[0].requestId} but its answer holds no image URL`);
+		expect(error.context).toMatchObject({ code: 'INVALID_RESPONSE' });
+	});
+});
+
+describe('the submit is never sent twice once Segmind may have taken it', () => {
+	test('429 on the submit: Segmind did not take it, so it is retried', async () => {
+		fake.respond('submit', { status: 429, body: { error: 'Rate limit exceeded' }, headers: { 'retry-after': '0' } });
+		const result = await run(fake, {});
+		expect(result.error).toBeUndefined();
+		expect(fake.requestsTo('submit')).toHaveLength(2);
+		expect(fake.jobs).toHaveLength(1);
+	});
+
+	test('the connection drops after Segmind accepted: not resent, and the user is told to check', async () => {
+		fake.respond('submit', { status: 200, destroy: true, afterAccept: true });
+		const result = await run(fake, {});
+		const error = errorOf(result);
+		expect(error.message).toMatch(/connection to Segmind broke after the prompt was sent .* unknown whether Segmind accepted it/);
+		expect(error.description).toContain('request history');
+		expect(error.context).toMatchObject({ code: 'NETWORK' });
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+		expect(fake.jobs).toHaveLength(1);
+	});
+
+	test('a 502 from a gateway on the submit: not resent', async () => {
+		fake.respond('submit', { status: 502, body: '<html>Bad Gateway</html>' });
+		const error = errorOf(await run(fake, {}));
+		expect(error.message).toBe('Segmind answered with a server error (HTTP 502)');
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+	});
+
+	test('a non-JSON 200 to the submit: not resent, and the user is told to check', async () => {
+		fake.respond('submit', { status: 200, body: '<html>proxy login</html>' });
+		const error = errorOf(await run(fake, {}));
+		expect(error.message).toContain("Segmind's answer to the submit could not be read");
+		expect(error.description).toContain('billed twice');
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+	});
+});
+
+describe('Continue On Fail', () => {
+	test('failed items become {error, request_id}; the others go on', async () => {
+		const items = [{ prompt: 'a cat' }, { prompt: '' }, { prompt: 'a dog' }];
+		const result = await run(fake, { textPrompt: '={{ $json.prompt }}' }, { items, onError: 'continueRegularOutput' });
+		expect(result.error).toBeUndefined();
+		const out = result.items!;
+		expect(out).toHaveLength(3);
+		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(out[0].json.request_id).toBe(fake.jobs[0].requestId);
+		expect(out[1].json).toMatchObject({ error: 'The Text Prompt is empty', request_id: null });
+		expect(out[2].json.request_id).toBe(fake.jobs[1].requestId);
+		expect(fake.requestsTo('submit')).toHaveLength(2);
+		expectKeyOnlyOnApi(fake, result);
+	});
+
+	test('a job that fails at Segmind keeps its request id in the error item', async () => {
+		fake.setScenario({ fail: { shape: 'error' } });
+		const result = await run(fake, {}, { items: [{}, {}], onError: 'continueRegularOutput' });
+		expect(result.items).toHaveLength(2);
+		for (const [index, item] of result.items!.entries()) {
+			expect(item.json).toMatchObject({
+				error: expect.stringContaining('Upstream model timeout'),
+				code: 'FAILED',
+				request_id: fake.jobs[index].requestId,
+			});
+		}
+	});
+});
