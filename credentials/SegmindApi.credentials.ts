@@ -47,7 +47,7 @@ export class SegmindApi implements ICredentialType {
 	// Reading the balance spends no credits, so testing the credential is free.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl}}',
 			url: '/v1/get-user-credits',
 			method: 'GET',
 		},

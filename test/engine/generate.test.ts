@@ -3,7 +3,7 @@
  * outputs, and what Segmind really received.
  */
 import type { OutputShape, PollPath } from '../fake-segmind';
-import { errorOf, expectKeyOnlyOnApi, run, useFakeSegmind } from './helpers';
+import { expectKeyOnlyOnApi, run, useFakeSegmind } from './helpers';
 
 const fake = useFakeSegmind();
 

@@ -4,6 +4,7 @@
  * production), the credential is applied by its real `authenticate` block, and the node talks
  * real HTTP. Used by the engine tests and by `npm run demo`.
  */
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 
 import { Logger } from '@n8n/backend-common';
@@ -29,7 +30,18 @@ import { installLogCapture } from './log-capture';
 import type { LogEntry } from './log-capture';
 import { ItemsSource } from './items-source';
 
-export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+/** The package's own folder, whether this file runs from test/ (jest) or from .build/ (demo). */
+export const PACKAGE_ROOT = findPackageRoot(__dirname);
+
+function findPackageRoot(from: string): string {
+	for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+		const manifest = path.join(dir, 'package.json');
+		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'n8n-nodes-segmind') {
+			return dir;
+		}
+	}
+	throw new Error(`No n8n-nodes-segmind package.json above ${from}`);
+}
 export const FLUX_NODE_TYPE = 'n8n-nodes-segmind.fluxArtGenerator';
 const ITEMS_NODE_TYPE = 'harness.itemsSource';
 
