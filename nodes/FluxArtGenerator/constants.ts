@@ -101,7 +101,18 @@ export const MESSAGES = {
 	timeout: (requestId: string, seconds: number, lastStatus: string) =>
 		`Segmind had not finished request ${requestId} after ${seconds} s (last status: ${lastStatus})`,
 	timeoutHint: resumeHint,
+
+	imageGone: (status: number) =>
+		`The image could not be downloaded: its URL answered HTTP ${status}, so it has expired or is not reachable`,
+	imageHttp: (status: number) => `The image could not be downloaded: its host answered HTTP ${status}`,
+	imageNetwork: (words: string) => `The image could not be downloaded: ${words}`,
+	imageHint: (url: string) =>
+		`Segmind finished the job; only the download failed. The image URL is ${url} (Segmind keeps outputs for about 7 days). Turn off Download Image to output the URL only.`,
 } as const;
+
+export const DEFAULT_BINARY_PROPERTY = 'data';
+/** One image download attempt may take this long; large images on a slow host need more than an API call. */
+export const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 export const NO_REASON_GIVEN = 'Segmind gave no reason';
 

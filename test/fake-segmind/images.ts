@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { encodeJpeg } from './jpeg';
-import { encodePng, type Rgb } from './png';
+import { encodePng, pngChunk, type Rgb } from './png';
 
 /** Side of the square images the fake image host serves. */
 export const IMAGE_SIZE = 32;
@@ -45,9 +45,30 @@ export function artPixels(prompt: string): (x: number, y: number) => Rgb {
 	};
 }
 
-export function renderArt(prompt: string, format: ImageFormat): Buffer {
+export function renderArt(prompt: string, format: ImageFormat, paddingBytes = 0): Buffer {
 	const pixels = artPixels(prompt);
-	return format === 'png'
-		? encodePng(IMAGE_SIZE, IMAGE_SIZE, pixels)
-		: encodeJpeg(IMAGE_SIZE, IMAGE_SIZE, pixels);
+	const image =
+		format === 'png' ? encodePng(IMAGE_SIZE, IMAGE_SIZE, pixels) : encodeJpeg(IMAGE_SIZE, IMAGE_SIZE, pixels);
+	return paddingBytes > 0 ? padImage(image, format, paddingBytes) : image;
+}
+
+/**
+ * Makes an image larger while keeping it valid, so a test or the bench can serve megabytes: a
+ * private ancillary PNG chunk (`paDd`, which decoders skip) before IEND, or JPEG comment segments
+ * after SOI.
+ */
+function padImage(image: Buffer, format: ImageFormat, paddingBytes: number): Buffer {
+	if (format === 'png') {
+		const iend = image.subarray(image.length - 12);
+		return Buffer.concat([image.subarray(0, image.length - 12), pngChunk('paDd', Buffer.alloc(paddingBytes, 0x2e)), iend]);
+	}
+	const segments: Buffer[] = [];
+	for (let left = paddingBytes; left > 0; ) {
+		const size = Math.min(left, 65_533);
+		const header = Buffer.from([0xff, 0xfe, 0, 0]);
+		header.writeUInt16BE(size + 2, 2);
+		segments.push(header, Buffer.alloc(size, 0x2e));
+		left -= size;
+	}
+	return Buffer.concat([image.subarray(0, 2), ...segments, image.subarray(2)]);
 }

@@ -26,7 +26,7 @@ export function crc32(bytes: Uint8Array): number {
 	return (crc ^ 0xffffffff) >>> 0;
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
+export function pngChunk(type: string, data: Buffer): Buffer {
 	const length = Buffer.alloc(4);
 	length.writeUInt32BE(data.length, 0);
 	const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);

@@ -145,6 +145,8 @@ export class FakeSegmind {
 	imageBytesFor(requestId: string): Buffer {
 		const state = this.jobStates.get(requestId);
 		if (!state) throw new Error(`FakeSegmind has no job ${requestId}`);
+		const padding = state.scenario.imagePaddingBytes ?? 0;
+		if (padding > 0) return renderArt(state.job.prompt, state.scenario.imageFormat, padding);
 		state.image ??= renderArt(state.job.prompt, state.scenario.imageFormat);
 		return state.image;
 	}

@@ -78,6 +78,8 @@ export interface JobScenario {
 	completeOnSubmit: boolean;
 	/** The submit answer has a poll_url but no request_id. */
 	submitOmitsRequestId: boolean;
+	/** Extra bytes in every image (a private PNG chunk, or JPEG comment segments), to serve large images; 0 by default. Such images are rendered per request, not kept. */
+	imagePaddingBytes?: number;
 }
 
 export interface ScriptedResponse {

@@ -4,14 +4,16 @@
  * production), the credential is applied by its real `authenticate` block, and the node talks
  * real HTTP. Used by the engine tests and by `npm run demo`.
  */
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
 import * as path from 'path';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 import type {
+	IBinaryData,
 	ICredentialType,
 	IDataObject,
 	INode,
@@ -42,6 +44,10 @@ function findPackageRoot(from: string): string {
 	}
 	throw new Error(`No n8n-nodes-segmind package.json above ${from}`);
 }
+// n8n-core keeps its settings and binary files under N8N_USER_FOLDER (default: the home folder);
+// the harness gives it a throw-away one.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'segmind-harness-'));
+
 export const FLUX_NODE_TYPE = 'n8n-nodes-segmind.fluxArtGenerator';
 const ITEMS_NODE_TYPE = 'harness.itemsSource';
 
@@ -189,6 +195,23 @@ export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxEx
 		}
 	})();
 	return { done, cancel: () => execution.cancel() };
+}
+
+/**
+ * Where n8n keeps binary data for this process: 'default' holds it in the execution data as
+ * base64; 'filesystem' (n8n 2.x's default) writes it to disk and keeps a reference. Call before
+ * the first run.
+ */
+export async function useBinaryDataMode(mode: 'default' | 'filesystem'): Promise<void> {
+	if (mode === 'filesystem') {
+		process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
+		await Container.get(BinaryDataService).init();
+	}
+}
+
+/** The bytes of a binary item, wherever n8n keeps them. */
+export async function binaryBytes(binary: IBinaryData): Promise<Buffer> {
+	return await Container.get(BinaryDataService).getAsBuffer(binary);
 }
 
 /** Runs the node to the end and returns what it produced. */

@@ -6,12 +6,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import {
+	DEFAULT_BINARY_PROPERTY,
 	DEFAULT_OUTPUT_KEY,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_WORKFLOW_ID,
+	DOWNLOAD_TIMEOUT_MS,
 	MESSAGES,
 } from '../constants';
+import { downloadImage } from '../transport/download';
 import { CreditsReading, submitJob, waitForImage } from './job';
 import type { RunContext } from './job';
 
@@ -36,12 +39,28 @@ export const description: INodeProperties[] = [
 			'The Segmind Pixelflow workflow to run. The default is "AI Art Generator using Flux.1"; any workflow that takes a text_prompt input works.',
 	},
 	{
+		displayName: 'Download Image',
+		name: 'downloadImage',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to download the image into the item as binary data, ready for email, storage or file nodes. Segmind deletes images after about 7 days, so keep the file if you need it later.',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: DEFAULT_BINARY_PROPERTY,
+				hint: 'The name of the output binary field to put the image in',
+				displayOptions: { show: { '/downloadImage': [true] } },
+			},
 			{
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',
@@ -67,6 +86,7 @@ export const description: INodeProperties[] = [
 interface GenerateOptions {
 	timeout?: number;
 	pollInterval?: number;
+	binaryPropertyName?: string;
 }
 
 function readInput(run: RunContext, itemIndex: number) {
@@ -84,7 +104,15 @@ function readInput(run: RunContext, itemIndex: number) {
 	if (!(timeoutSeconds > 0) || !(pollIntervalSeconds > 0)) {
 		throw fail(MESSAGES.invalidTimeout, `Got Timeout ${timeoutSeconds} and Poll Interval ${pollIntervalSeconds}.`);
 	}
-	return { textPrompt, workflowId, timeoutMs: timeoutSeconds * 1000, maxIntervalMs: pollIntervalSeconds * 1000 };
+	const downloadImage = ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
+	const binaryPropertyName = (options.binaryPropertyName ?? '').trim() || DEFAULT_BINARY_PROPERTY;
+	return {
+		textPrompt,
+		workflowId,
+		timeoutMs: timeoutSeconds * 1000,
+		maxIntervalMs: pollIntervalSeconds * 1000,
+		binaryProperty: downloadImage ? binaryPropertyName : undefined,
+	};
 }
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
@@ -112,5 +140,13 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		elapsed_ms: finished.elapsedMs,
 		polls: finished.polls,
 	};
-	return { json, pairedItem: { item: itemIndex } };
+	if (!input.binaryProperty) return { json, pairedItem: { item: itemIndex } };
+	const binary = await downloadImage(run.ctx, {
+		url: finished.imageUrl,
+		job: { requestId: job.requestId, pollUrl: job.pollUrl, workflowId: job.workflowId },
+		timeoutMs: DOWNLOAD_TIMEOUT_MS,
+		clock: run.clock,
+		signal: run.signal,
+	});
+	return { json, binary: { [input.binaryProperty]: binary }, pairedItem: { item: itemIndex } };
 }

@@ -21,6 +21,8 @@ export interface RunContext {
 	baseUrl: string;
 	/** The API key, kept only to scrub it from anything shown to the user. */
 	secret: string;
+	/** The execution's cancel signal: a stop ends every wait and request at once. */
+	signal?: AbortSignal;
 }
 
 /** The latest `x-remaining-credits` reading seen while serving one item. */

@@ -31,7 +31,7 @@ async function createRunContext(ctx: IExecuteFunctions): Promise<RunContext> {
 		backoff: new SharedBackoff(clock),
 		signal,
 	});
-	return { ctx, transport, clock, baseUrl, secret: String(credentials.apiKey ?? '') };
+	return { ctx, transport, clock, baseUrl, secret: String(credentials.apiKey ?? ''), signal };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -13,6 +13,8 @@ export interface JobReference {
 	requestId?: string;
 	pollUrl?: string;
 	workflowId?: string;
+	/** Known once the job finished: a failed download must not lose it. */
+	imageUrl?: string;
 }
 
 export interface SegmindErrorDetails extends JobReference {
@@ -33,7 +35,7 @@ export class SegmindError extends Error {
 
 	/** The same failure, now also naming the job it belongs to (never drop a request ID). */
 	withJob(job: JobReference): SegmindError {
-		return new SegmindError(this.code, this.message, { ...job, ...this.details, ...definedOnly(job) });
+		return new SegmindError(this.code, this.message, { ...this.details, ...definedOnly(job) });
 	}
 }
 
@@ -92,6 +94,7 @@ export function toNodeError(
 		code: error.code,
 		request_id: error.details.requestId ?? null,
 		poll_url: error.details.pollUrl ?? null,
+		image_output: error.details.imageUrl ?? null,
 	};
 	const nodeError =
 		error.details.httpStatus !== undefined
@@ -117,12 +120,13 @@ function withJobHint({ details }: SegmindError): string {
 
 /** The JSON of a failed item under Continue On Fail: the error, and the job when there is one. */
 export function errorItemJson(error: NodeApiError | NodeOperationError): JsonObject {
-	const { code, request_id, poll_url } = error.context as JsonObject;
+	const { code, request_id, poll_url, image_output } = error.context as JsonObject;
 	return {
 		error: error.message,
 		...(error.description ? { description: error.description } : {}),
 		code: (code as string) ?? null,
 		request_id: (request_id as string) ?? null,
 		...(poll_url ? { poll_url } : {}),
+		...(image_output ? { image_output } : {}),
 	};
 }
