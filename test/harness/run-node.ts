@@ -4,6 +4,7 @@
  * production), the credential is applied by its real `authenticate` block, and the node talks
  * real HTTP. Used by the engine tests and by `npm run demo`.
  */
+import { randomBytes } from 'crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -47,6 +48,8 @@ function findPackageRoot(from: string): string {
 // n8n-core keeps its settings and binary files under N8N_USER_FOLDER (default: the home folder);
 // the harness gives it a throw-away one.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'segmind-harness-'));
+// Without one, n8n-core generates a key and announces it on stdout.
+process.env.N8N_ENCRYPTION_KEY ??= randomBytes(24).toString('base64');
 
 export const FLUX_NODE_TYPE = 'n8n-nodes-segmind.fluxArtGenerator';
 const ITEMS_NODE_TYPE = 'harness.itemsSource';
