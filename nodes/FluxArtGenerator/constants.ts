@@ -102,6 +102,10 @@ export const MESSAGES = {
 		`Segmind had not finished request ${requestId} after ${seconds} s (last status: ${lastStatus})`,
 	timeoutHint: resumeHint,
 
+	otherJobs: (list: string) =>
+		`n8n discards this node's other results when an item fails, so here are the jobs already paid for in this run: ${list}. Set On Error to Continue to keep them as items.`,
+	invalidRequestTimeout: 'Request Timeout must be a positive number of seconds',
+
 	imageGone: (status: number) =>
 		`The image could not be downloaded: its URL answered HTTP ${status}, so it has expired or is not reachable`,
 	imageHttp: (status: number) => `The image could not be downloaded: its host answered HTTP ${status}`,

@@ -113,23 +113,7 @@ describe('timeout', () => {
 	});
 });
 
-describe('polls', () => {
-	test('a 404 on a poll names the request', async () => {
-		fake.respond('poll', { status: 404, body: { error: 'Request not found' } });
-		const error = errorOf(await run(fake, {}));
-		expect(error.message).toBe(`Segmind no longer knows request ${fake.jobs[0].requestId} (HTTP 404)`);
-		expect(error.context).toMatchObject({ code: 'NOT_FOUND', request_id: fake.jobs[0].requestId });
-	});
-
-	test('a 500 and a reset on polls are retried; one submit, image out', async () => {
-		fake.respond('poll', { status: 500, body: 'Internal Server Error' });
-		fake.respond('poll', { status: 0, destroy: true });
-		const result = await run(fake, {});
-		expect(result.error).toBeUndefined();
-		expect(result.items![0].json.request_id).toBe(fake.jobs[0].requestId);
-		expect(fake.requestsTo('submit')).toHaveLength(1);
-	});
-
+describe('answers the node cannot use', () => {
 	test('COMPLETED without any image URL fails clearly after a few re-reads', async () => {
 		fake.respond('poll', { status: 200, body: { status: 'COMPLETED', output: '[]' }, times: 10 });
 		const error = errorOf(await run(fake, {}));
@@ -138,39 +122,35 @@ describe('polls', () => {
 	});
 });
 
-describe('the submit is never sent twice once Segmind may have taken it', () => {
-	test('429 on the submit: Segmind did not take it, so it is retried', async () => {
-		fake.respond('submit', { status: 429, body: { error: 'Rate limit exceeded' }, headers: { 'retry-after': '0' } });
-		const result = await run(fake, {});
-		expect(result.error).toBeUndefined();
-		expect(fake.requestsTo('submit')).toHaveLength(2);
-		expect(fake.jobs).toHaveLength(1);
+describe('nothing dropped', () => {
+	test('an item failing without Continue On Fail names every job already paid for', async () => {
+		// The third item fails: n8n will discard the node's output, so the error lists the first two
+		// images, which were made and billed.
+		const items = [{ prompt: 'one' }, { prompt: 'two' }, { prompt: ' ' }];
+		const result = await run(fake, { textPrompt: '={{ $json.prompt }}' }, { items });
+		const error = errorOf(result);
+		expect(error.message).toBe('The Text Prompt is empty');
+		const others = error.context.other_jobs as Array<Record<string, unknown>>;
+		expect(others).toEqual(
+			fake.jobs.map((job, item) => ({
+				item,
+				request_id: job.requestId,
+				poll_url: `${fake.baseUrl}/workflows/request/${job.requestId}`,
+				image_output: `${fake.imageBaseUrl}/images/${job.requestId}.png`,
+			})),
+		);
+		for (const job of fake.jobs) expect(error.description).toContain(job.requestId);
+		expect(error.description).toContain('Continue');
 	});
+});
 
-	test('the connection drops after Segmind accepted: not resent, and the user is told to check', async () => {
-		fake.respond('submit', { status: 200, destroy: true, afterAccept: true });
+describe('the key is never shown', () => {
+	test('a server that echoes the key in its error: redacted from message and description', async () => {
+		fake.respond('submit', { status: 422, body: { error: `bad request for key ${fake.apiKey}` } });
 		const result = await run(fake, {});
 		const error = errorOf(result);
-		expect(error.message).toMatch(/connection to Segmind broke after the prompt was sent .* unknown whether Segmind accepted it/);
-		expect(error.description).toContain('request history');
-		expect(error.context).toMatchObject({ code: 'NETWORK' });
-		expect(fake.requestsTo('submit')).toHaveLength(1);
-		expect(fake.jobs).toHaveLength(1);
-	});
-
-	test('a 502 from a gateway on the submit: not resent', async () => {
-		fake.respond('submit', { status: 502, body: '<html>Bad Gateway</html>' });
-		const error = errorOf(await run(fake, {}));
-		expect(error.message).toBe('Segmind answered with a server error (HTTP 502)');
-		expect(fake.requestsTo('submit')).toHaveLength(1);
-	});
-
-	test('a non-JSON 200 to the submit: not resent, and the user is told to check', async () => {
-		fake.respond('submit', { status: 200, body: '<html>proxy login</html>' });
-		const error = errorOf(await run(fake, {}));
-		expect(error.message).toContain("Segmind's answer to the submit could not be read");
-		expect(error.description).toContain('billed twice');
-		expect(fake.requestsTo('submit')).toHaveLength(1);
+		expect(error.message).toContain('[redacted]');
+		expect(JSON.stringify(result.run)).not.toContain(fake.apiKey);
 	});
 });
 

@@ -37,13 +37,16 @@ export async function run(fake: FakeSegmind, parameters: INodeParameters, option
 export const apiKeyOf = (request: RecordedRequest) => request.headers['x-api-key'];
 
 /** Every request the API host got carried the key; the image host never saw it anywhere. */
-export function expectKeyOnlyOnApi(fake: FakeSegmind, result?: FluxRun): void {
+export function expectKeyOnlyOnApi(fake: FakeSegmind, result?: FluxRun, key = fake.apiKey): void {
 	const api = fake.requests.filter((request) => request.host === 'api');
 	const images = fake.requests.filter((request) => request.host === 'images');
 	expect(api.length).toBeGreaterThan(0);
-	for (const request of api) expect(apiKeyOf(request)).toBe(fake.apiKey);
-	for (const request of images) expect(JSON.stringify(request.headers)).not.toContain(fake.apiKey);
-	if (result) expect(JSON.stringify(result.run)).not.toContain(fake.apiKey);
+	for (const request of api) expect(apiKeyOf(request)).toBe(key);
+	for (const request of images) expect(JSON.stringify(request.headers)).not.toContain(key);
+	if (result) {
+		expect(JSON.stringify(result.run)).not.toContain(key);
+		expect(JSON.stringify(result.logs)).not.toContain(key);
+	}
 }
 
 export const errorOf = (result: FluxRun) => {

@@ -89,7 +89,7 @@ export async function loadPackage() {
 		await loader.loadAll();
 		const byName = new Map<string, INodeType | IVersionedNodeType>();
 		for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
-			byName.set(`${loader.packageName}.${name}`, type);
+			byName.set(`${loader.packageName}.${name}`, observeSettling(type));
 		}
 		byName.set(ITEMS_NODE_TYPE, new ItemsSource());
 		const credentialTypes = new Map<string, ICredentialType>(
@@ -103,6 +103,41 @@ export async function loadPackage() {
 		return { nodeTypes, credentialTypes };
 	})();
 	return await loaded;
+}
+
+export interface NodeSettled {
+	/** Date.now() when the node's execute() resolved or rejected. */
+	at: number;
+	error?: unknown;
+}
+
+const settledListeners = new Set<(settled: NodeSettled) => void>();
+
+/**
+ * Reports when the node's own execute() settles. WorkflowExecute's promise rejects at once on a
+ * cancel, whatever the node does; this is how a test sees when the node itself gave up.
+ */
+function observeSettling<T extends INodeType | IVersionedNodeType>(type: T): T {
+	const node = type as INodeType;
+	const execute = node.execute;
+	if (!execute) return type;
+	node.execute = async function (this: ThisParameterType<typeof execute>) {
+		try {
+			const result = await execute.call(this);
+			for (const listener of settledListeners) listener({ at: Date.now() });
+			return result;
+		} catch (error) {
+			for (const listener of settledListeners) listener({ at: Date.now(), error });
+			throw error;
+		}
+	};
+	return type;
+}
+
+/** Calls `listener` each time a Flux node's execute() settles; returns the function that stops it. */
+export function onNodeSettled(listener: (settled: NodeSettled) => void): () => void {
+	settledListeners.add(listener);
+	return () => settledListeners.delete(listener);
 }
 
 function known<T>(map: Map<string, T>, type: string): T {

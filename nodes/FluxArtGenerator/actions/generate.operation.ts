@@ -9,6 +9,7 @@ import {
 	DEFAULT_BINARY_PROPERTY,
 	DEFAULT_OUTPUT_KEY,
 	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_REQUEST_TIMEOUT_MS,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_WORKFLOW_ID,
 	DOWNLOAD_TIMEOUT_MS,
@@ -71,6 +72,15 @@ export const description: INodeProperties[] = [
 					'The longest wait between two checks on the job. Checks start after half a second and grow up to this.',
 			},
 			{
+				displayName: 'Request Timeout (Seconds)',
+				name: 'requestTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 30,
+				description:
+					'How long one HTTP call to Segmind may take before it is abandoned (and retried where that is safe), so a hung connection never hangs the workflow',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',
@@ -87,6 +97,7 @@ interface GenerateOptions {
 	timeout?: number;
 	pollInterval?: number;
 	binaryPropertyName?: string;
+	requestTimeout?: number;
 }
 
 function readInput(run: RunContext, itemIndex: number) {
@@ -96,6 +107,7 @@ function readInput(run: RunContext, itemIndex: number) {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as GenerateOptions;
 	const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
 	const pollIntervalSeconds = options.pollInterval ?? DEFAULT_POLL_INTERVAL_SECONDS;
+	const requestTimeoutSeconds = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS / 1000;
 
 	const fail = (message: string, hint: string) =>
 		new NodeOperationError(ctx.getNode(), message, { description: hint, itemIndex });
@@ -104,6 +116,7 @@ function readInput(run: RunContext, itemIndex: number) {
 	if (!(timeoutSeconds > 0) || !(pollIntervalSeconds > 0)) {
 		throw fail(MESSAGES.invalidTimeout, `Got Timeout ${timeoutSeconds} and Poll Interval ${pollIntervalSeconds}.`);
 	}
+	if (!(requestTimeoutSeconds > 0)) throw fail(MESSAGES.invalidRequestTimeout, `Got ${requestTimeoutSeconds}.`);
 	const downloadImage = ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
 	const binaryPropertyName = (options.binaryPropertyName ?? '').trim() || DEFAULT_BINARY_PROPERTY;
 	return {
@@ -111,6 +124,7 @@ function readInput(run: RunContext, itemIndex: number) {
 		workflowId,
 		timeoutMs: timeoutSeconds * 1000,
 		maxIntervalMs: pollIntervalSeconds * 1000,
+		requestTimeoutMs: requestTimeoutSeconds * 1000,
 		binaryProperty: downloadImage ? binaryPropertyName : undefined,
 	};
 }
@@ -118,7 +132,7 @@ function readInput(run: RunContext, itemIndex: number) {
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
 	const input = readInput(run, itemIndex);
 	const startedAt = run.clock.now();
-	const timing = { startedAt, deadline: startedAt + input.timeoutMs };
+	const timing = { startedAt, deadline: startedAt + input.timeoutMs, requestTimeoutMs: input.requestTimeoutMs };
 	const credits = new CreditsReading();
 	const outputKey = DEFAULT_OUTPUT_KEY;
 
@@ -128,7 +142,9 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		timing,
 		credits,
 	);
+	run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.pollUrl });
 	const finished = await waitForImage(run, job, { timing, maxIntervalMs: input.maxIntervalMs, outputKey }, credits);
+	run.ledger.record(itemIndex, { request_id: job.requestId, image_output: finished.imageUrl });
 
 	const json: IDataObject = {
 		image_output: finished.imageUrl,

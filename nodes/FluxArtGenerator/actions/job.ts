@@ -11,6 +11,7 @@ import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
 import type { Clock } from '../helpers/polling';
 import { parseJobStatus, parseSubmitAnswer, resolvePollUrl, trimBaseUrl } from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
+import type { JobLedger } from '../helpers/ledger';
 import type { SegmindReply, SegmindTransport } from '../transport';
 
 /** What one execution shares between its items. */
@@ -23,6 +24,8 @@ export interface RunContext {
 	secret: string;
 	/** The execution's cancel signal: a stop ends every wait and request at once. */
 	signal?: AbortSignal;
+	/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
+	ledger: JobLedger;
 }
 
 /** The latest `x-remaining-credits` reading seen while serving one item. */
@@ -44,6 +47,8 @@ export interface SubmittedJob extends Required<Pick<JobReference, 'pollUrl' | 'w
 export interface JobTiming {
 	startedAt: number;
 	deadline: number;
+	/** The longest one HTTP call may take (Request Timeout). */
+	requestTimeoutMs: number;
 }
 
 /** Submits once. The transport retries only when Segmind provably did not take the job. */
@@ -62,6 +67,7 @@ export async function submitJob(
 			body: input.body,
 			job: { workflowId: input.workflowId },
 			deadline: timing.deadline,
+			timeoutMs: timing.requestTimeoutMs,
 		}),
 	);
 	const answer = parseSubmitAnswer(reply.body, input.outputKey);
@@ -114,6 +120,7 @@ export async function waitForImage(
 					url: job.pollUrl,
 					job: reference,
 					deadline: timing.deadline,
+					timeoutMs: timing.requestTimeoutMs,
 				});
 				return parseJobStatus(credits.record(reply).body, outputKey);
 			},

@@ -9,6 +9,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT_MS, MESSAGES } from '../constants';
 import { executionClock } from '../helpers/clock';
 import { errorItemJson, SegmindError, toNodeError } from '../helpers/errors';
+import { JobLedger } from '../helpers/ledger';
+import type { LedgerEntry } from '../helpers/ledger';
 import { SharedBackoff } from '../transport/backoff';
 import { SegmindTransport } from '../transport';
 import * as generate from './generate.operation';
@@ -31,7 +33,7 @@ async function createRunContext(ctx: IExecuteFunctions): Promise<RunContext> {
 		backoff: new SharedBackoff(clock),
 		signal,
 	});
-	return { ctx, transport, clock, baseUrl, secret: String(credentials.apiKey ?? ''), signal };
+	return { ctx, transport, clock, baseUrl, secret: String(credentials.apiKey ?? ''), signal, ledger: new JobLedger() };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -46,11 +48,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			// A stop by the user is never turned into an error item: the run must end.
 			if (caught instanceof ExecutionCancelledError) throw caught;
 			const error = asNodeError(this, caught, itemIndex, run.secret);
-			if (!this.continueOnFail()) throw error;
+			if (!this.continueOnFail()) throw withOtherJobs(error, run.ledger.othersThan(itemIndex));
 			results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
 		}
 	}
 	return [results];
+}
+
+/** n8n drops the node's whole output with this error: name every job already paid for. */
+function withOtherJobs<T extends NodeApiError | NodeOperationError>(error: T, others: LedgerEntry[]): T {
+	if (others.length === 0) return error;
+	error.context.other_jobs = JobLedger.asData(others);
+	error.description = `${error.description ?? ''}\n${MESSAGES.otherJobs(JobLedger.describe(others))}`.trim();
+	return error;
 }
 
 function asNodeError(

@@ -25,6 +25,8 @@ export interface SegmindCall {
 	job: JobReference;
 	/** Retries stop here (on `clock`): the item's own timeout. */
 	deadline: number;
+	/** The longest one attempt may take; the transport's default when absent. */
+	timeoutMs?: number;
 }
 
 export interface SegmindReply {
@@ -85,7 +87,7 @@ export class SegmindTransport {
 	private async attempt(call: SegmindCall): Promise<SegmindReply | CallOutcome> {
 		let response: RawResponse;
 		try {
-			response = await this.send(call.method, call.url, call.body);
+			response = await this.send(call.method, call.url, call.body, call.timeoutMs ?? this.options.requestTimeoutMs);
 		} catch (error) {
 			if (this.options.signal?.aborted) throw new ManualExecutionCancelledError('');
 			return { kind: 'network', code: networkCode(error) };
@@ -114,7 +116,12 @@ export class SegmindTransport {
 	 * redirect that leads elsewhere is followed without it. Redirects are followed by hand so the
 	 * origin is checked at every hop.
 	 */
-	private async send(method: IHttpRequestMethods, url: string, body?: IDataObject): Promise<RawResponse> {
+	private async send(
+		method: IHttpRequestMethods,
+		url: string,
+		body: IDataObject | undefined,
+		timeoutMs: number,
+	): Promise<RawResponse> {
 		let target = url;
 		for (let hop = 0; ; hop++) {
 			const request: IHttpRequestOptions = {
@@ -127,7 +134,7 @@ export class SegmindTransport {
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
-				timeout: this.options.requestTimeoutMs,
+				timeout: timeoutMs,
 			};
 			const response = (await (this.isApiOrigin(target)
 				? this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request)

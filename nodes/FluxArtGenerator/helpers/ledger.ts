@@ -1,0 +1,41 @@
+/**
+ * What the execution has paid for so far, item by item. When one item fails without Continue On
+ * Fail, n8n discards the node's whole output, including images already made; the error then
+ * lists these jobs so none of them is lost.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+export interface LedgerEntry {
+	item: number;
+	request_id: string;
+	poll_url?: string;
+	image_output?: string;
+}
+
+export class JobLedger {
+	private readonly entries = new Map<number, LedgerEntry>();
+
+	record(item: number, facts: Omit<LedgerEntry, 'item'>): void {
+		this.entries.set(item, { ...this.entries.get(item), ...facts, item });
+	}
+
+	/** Every job but the failing item's own, in item order. */
+	othersThan(item: number): LedgerEntry[] {
+		return [...this.entries.values()].filter((entry) => entry.item !== item).sort((a, b) => a.item - b.item);
+	}
+
+	/** One line per job, for the error's description. */
+	static describe(entries: LedgerEntry[]): string {
+		return entries
+			.map((entry) =>
+				entry.image_output
+					? `item ${entry.item}: request ${entry.request_id}, image ${entry.image_output}`
+					: `item ${entry.item}: request ${entry.request_id}, not finished (poll ${entry.poll_url ?? 'unknown'})`,
+			)
+			.join('; ');
+	}
+
+	static asData(entries: LedgerEntry[]): IDataObject[] {
+		return entries.map((entry) => ({ ...entry }));
+	}
+}
