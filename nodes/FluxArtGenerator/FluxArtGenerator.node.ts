@@ -1,8 +1,11 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { description as generateDescription } from './actions/generate.operation';
+import { description as generate } from './actions/generate.operation';
+import { description as getCredits } from './actions/getCredits.operation';
+import { description as getResult } from './actions/getResult.operation';
 import { router } from './actions/router';
+import { description as submit } from './actions/submit.operation';
 import { CREDENTIAL_TYPE } from './constants';
 
 export class FluxArtGenerator implements INodeType {
@@ -12,14 +15,52 @@ export class FluxArtGenerator implements INodeType {
 		icon: { light: 'file:segmind.svg', dark: 'file:segmind.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"Generate: " + ($parameter["textPrompt"] || "").slice(0, 40)}}',
+		subtitle: '={{$parameter["operation"]}}',
 		description: 'Turn a short prompt into art with Segmind (Llama 3.1 enriches it, Flux.1 Schnell paints it)',
 		defaults: { name: 'Flux Art Generator' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-		properties: [...generateDescription],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'generate',
+				options: [
+					{
+						name: 'Generate',
+						value: 'generate',
+						action: 'Generate an image from a prompt',
+						description: 'Submit a prompt, wait for the image and output it',
+					},
+					{
+						name: 'Get Credits',
+						value: 'getCredits',
+						action: 'Get the account credits',
+						description: "Read the account's remaining credits (free of charge)",
+					},
+					{
+						name: 'Get Result',
+						value: 'getResult',
+						action: 'Get the result of a request',
+						description: 'Check on or wait for a job submitted earlier, by its request ID',
+					},
+					{
+						name: 'Submit',
+						value: 'submit',
+						action: 'Submit a prompt without waiting',
+						description: 'Submit a prompt and output its request ID at once; collect the image later with Get Result',
+					},
+				],
+			},
+			...generate,
+			...submit,
+			...getResult,
+			...getCredits,
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -46,7 +46,14 @@ export const MESSAGES = {
 		'Give the node a prompt to paint, e.g. "a lighthouse at dawn, oil painting". Nothing was sent to Segmind and no credits were spent.',
 	blankWorkflowId: 'The Workflow ID is empty',
 	blankWorkflowIdHint: `Use the Flux art workflow's ID, ${DEFAULT_WORKFLOW_ID}, or the ID of another Pixelflow workflow that takes text_prompt.`,
-	invalidTimeout: 'Timeout and Poll Interval must be positive numbers of seconds',
+	invalidTimeout: 'Timeout, Poll Interval and Request Timeout must be positive numbers of seconds',
+	extraInputsNotJson: 'Extra Workflow Inputs (JSON) must be one JSON object',
+	extraInputsPrompt: 'Extra Workflow Inputs may not set text_prompt',
+	extraInputsHint:
+		'Give extra inputs as name/value pairs or as a JSON object such as {"style": "watercolor"}; the prompt itself goes in Text Prompt. Nothing was sent to Segmind.',
+	noJobGiven: 'Get Result needs a Request ID or a Poll URL',
+	noJobGivenHint:
+		'Map the request_id of an earlier Submit or Generate item (or of its error item), e.g. {{ $json.request_id }}. Nothing was sent to Segmind.',
 	invalidBaseUrl: (value: string) =>
 		`The Segmind credential's Base URL "${value}" is not an http(s) URL`,
 	invalidBaseUrlHint: `Open the Segmind API credential and set Base URL to ${DEFAULT_BASE_URL} (or your proxy's URL).`,
@@ -104,7 +111,6 @@ export const MESSAGES = {
 
 	otherJobs: (list: string) =>
 		`n8n discards this node's other results when an item fails, so here are the jobs already paid for in this run: ${list}. Set On Error to Continue to keep them as items.`,
-	invalidRequestTimeout: 'Request Timeout must be a positive number of seconds',
 
 	imageGone: (status: number) =>
 		`The image could not be downloaded: its URL answered HTTP ${status}, so it has expired or is not reachable`,

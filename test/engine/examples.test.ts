@@ -43,9 +43,34 @@ function binaryFieldReadBy(node: INode): string | undefined {
 	return undefined;
 }
 
+const RESUME_EXAMPLE = 'resume-timed-out-job.json';
+
 test('every example in examples/ has a case here', () => {
 	const files = readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
-	expect(files.sort()).toEqual(Object.keys(upstreamItems).sort());
+	expect(files.sort()).toEqual([...Object.keys(upstreamItems), RESUME_EXAMPLE].sort());
+});
+
+describe(RESUME_EXAMPLE, () => {
+	const workflow = load(RESUME_EXAMPLE);
+	const [generate, getResult] = workflow.nodes.filter((node) => node.type === FLUX_NODE_TYPE);
+
+	test('the Generate node sends failed items down its error output to Get Result', () => {
+		expect(generate.onError).toBe('continueErrorOutput');
+		expect(generate.parameters.operation).toBe('generate');
+		expect(getResult.parameters.operation).toBe('getResult');
+		expect(workflow.connections[generate.name].main[1]![0].node).toBe(getResult.name);
+	});
+
+	test('a job that outlives the Generate timeout is collected by Get Result, submitted once', async () => {
+		fake.setScenario({ durationMs: 2_000 });
+		const shortTimeout = { ...(generate.parameters.options as IDataObject), timeout: 1, pollInterval: 0.5 };
+		const generated = await run(fake, { ...generate.parameters, options: shortTimeout }, { onError: 'continueRegularOutput' });
+		expect(generated.items![0].json.code).toBe('TIMEOUT');
+		const resumed = await run(fake, { ...getResult.parameters, options: { pollInterval: 0.5 } }, { items: [generated.items![0].json] });
+		expect(resumed.error).toBeUndefined();
+		expect(await binaryBytes(resumed.items![0].binary!.data)).toEqual(fake.imageBytesFor(fake.jobs[0].requestId));
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+	});
 });
 
 describe.each(Object.keys(upstreamItems))('%s', (file) => {

@@ -2,7 +2,7 @@
  * The steps of one Segmind job, shared by the operations: submit once, wait, read the result.
  * Every failure leaves here as a SegmindError that names the job, so no request ID is dropped.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ERROR_CODES, MESSAGES } from '../constants';
 import { SegmindError } from '../helpers/errors';
@@ -38,9 +38,12 @@ export class CreditsReading {
 	}
 }
 
-export interface SubmittedJob extends Required<Pick<JobReference, 'pollUrl' | 'workflowId'>> {
+export interface SubmittedJob {
 	requestId: string;
-	/** The job as the submit answer left it (QUEUED, or already finished). */
+	pollUrl: string;
+	/** Unknown when a job is picked up by its request ID alone (Get Result). */
+	workflowId?: string;
+	/** The job as last seen (the submit's answer, or a first check). */
 	initial: JobStatus;
 }
 
@@ -54,7 +57,7 @@ export interface JobTiming {
 /** Submits once. The transport retries only when Segmind provably did not take the job. */
 export async function submitJob(
 	run: RunContext,
-	input: { workflowId: string; body: Record<string, string>; outputKey: string },
+	input: { workflowId: string; body: IDataObject; outputKey: string },
 	timing: JobTiming,
 	credits: CreditsReading,
 ): Promise<SubmittedJob> {
@@ -86,6 +89,31 @@ export async function submitJob(
 	};
 }
 
+const referenceOf = (job: Pick<SubmittedJob, 'requestId' | 'pollUrl' | 'workflowId'>): JobReference => ({
+	requestId: job.requestId,
+	pollUrl: job.pollUrl,
+	workflowId: job.workflowId,
+});
+
+/** One look at the job (a poll); errors name the job. */
+export async function checkJob(
+	run: RunContext,
+	job: Omit<SubmittedJob, 'initial'>,
+	timing: JobTiming,
+	outputKey: string,
+	credits: CreditsReading,
+): Promise<JobStatus> {
+	const reply = await run.transport.call({
+		kind: 'poll',
+		method: 'GET',
+		url: job.pollUrl,
+		job: referenceOf(job),
+		deadline: timing.deadline,
+		timeoutMs: timing.requestTimeoutMs,
+	});
+	return parseJobStatus(credits.record(reply).body, outputKey);
+}
+
 export interface FinishedJob {
 	imageUrl: string;
 	status: string;
@@ -104,7 +132,7 @@ export async function waitForImage(
 	credits: CreditsReading,
 ): Promise<FinishedJob> {
 	const { timing, outputKey } = options;
-	const reference: JobReference = { requestId: job.requestId, pollUrl: job.pollUrl, workflowId: job.workflowId };
+	const reference = referenceOf(job);
 	let outcome;
 	try {
 		outcome = await pollUntilDone({
@@ -113,17 +141,7 @@ export async function waitForImage(
 			timeoutMs: timing.deadline - timing.startedAt,
 			maxIntervalMs: options.maxIntervalMs,
 			initial: job.initial,
-			check: async () => {
-				const reply = await run.transport.call({
-					kind: 'poll',
-					method: 'GET',
-					url: job.pollUrl,
-					job: reference,
-					deadline: timing.deadline,
-					timeoutMs: timing.requestTimeoutMs,
-				});
-				return parseJobStatus(credits.record(reply).body, outputKey);
-			},
+			check: async () => await checkJob(run, job, timing, outputKey, credits),
 			onStatus: (status, polls, elapsedMs) =>
 				run.ctx.logger.debug(`Segmind request ${job.requestId}: ${status.status || 'no status'}`, {
 					requestId: job.requestId,
@@ -143,7 +161,16 @@ export async function waitForImage(
 		if (error instanceof SegmindError) throw error.withJob(reference);
 		throw error;
 	}
-	const finished = outcome.job;
+	return finishedOrThrow(outcome.job, job, outcome);
+}
+
+/** A job seen as done: its image, or the error that says why there is none. */
+export function finishedOrThrow(
+	finished: JobStatus,
+	job: SubmittedJob,
+	counts: { polls: number; elapsedMs: number },
+): FinishedJob {
+	const reference = referenceOf(job);
 	if (finished.state === 'failed') {
 		throw new SegmindError(ERROR_CODES.failed, MESSAGES.jobFailed(job.requestId, finished.failureReason ?? ''), {
 			...reference,
@@ -157,5 +184,5 @@ export async function waitForImage(
 			description: MESSAGES.noImageHint,
 		});
 	}
-	return { imageUrl: finished.imageUrl, status: finished.status, polls: outcome.polls, elapsedMs: outcome.elapsedMs };
+	return { imageUrl: finished.imageUrl, status: finished.status, polls: counts.polls, elapsedMs: counts.elapsedMs };
 }

@@ -13,8 +13,15 @@ import { JobLedger } from '../helpers/ledger';
 import type { LedgerEntry } from '../helpers/ledger';
 import { SharedBackoff } from '../transport/backoff';
 import { SegmindTransport } from '../transport';
+import type { Operation } from './fields';
 import * as generate from './generate.operation';
+import * as getCredits from './getCredits.operation';
+import * as getResult from './getResult.operation';
 import type { RunContext } from './job';
+import * as submit from './submit.operation';
+
+/** One module per operation, each exporting its parameters and its per-item execute. */
+export const operations: Record<Operation, typeof generate> = { generate, submit, getResult, getCredits };
 
 async function createRunContext(ctx: IExecuteFunctions): Promise<RunContext> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -39,11 +46,14 @@ async function createRunContext(ctx: IExecuteFunctions): Promise<RunContext> {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const run = await createRunContext(this);
+	// Saved workflows from before operations existed have no `operation`: they generate.
+	const operation = this.getNodeParameter('operation', 0, 'generate') as Operation;
+	const { execute } = operations[operation] ?? generate;
 	const results: INodeExecutionData[] = [];
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			results.push(await generate.execute(run, itemIndex));
+			results.push(await execute(run, itemIndex));
 		} catch (caught) {
 			// A stop by the user is never turned into an error item: the run must end.
 			if (caught instanceof ExecutionCancelledError) throw caught;
