@@ -12,6 +12,8 @@ export const DEFAULT_OUTPUT_KEY = 'image_output';
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+/** Items in flight at once: Segmind runs jobs in parallel, so a batch need not wait in line. */
+export const DEFAULT_CONCURRENCY = 5;
 /** One HTTP call may take this long before it is abandoned, so a hung socket never hangs a run. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 

@@ -123,11 +123,11 @@ describe('answers the node cannot use', () => {
 });
 
 describe('nothing dropped', () => {
-	test('an item failing without Continue On Fail names every job already paid for', async () => {
+	test('one item at a time: the error names the finished images of the items before it', async () => {
 		// The third item fails: n8n will discard the node's output, so the error lists the first two
 		// images, which were made and billed.
 		const items = [{ prompt: 'one' }, { prompt: 'two' }, { prompt: ' ' }];
-		const result = await run(fake, { textPrompt: '={{ $json.prompt }}' }, { items });
+		const result = await run(fake, { textPrompt: '={{ $json.prompt }}', options: { concurrency: 1 } }, { items });
 		const error = errorOf(result);
 		expect(error.message).toBe('The Text Prompt is empty');
 		const others = error.context.other_jobs as Array<Record<string, unknown>>;
@@ -141,6 +141,18 @@ describe('nothing dropped', () => {
 		);
 		for (const job of fake.jobs) expect(error.description).toContain(job.requestId);
 		expect(error.description).toContain('Continue');
+	});
+
+	test('several at once: jobs still running when an item fails are named with their poll URLs', async () => {
+		fake.setScenario({ durationMs: 3_000 });
+		const items = [{ prompt: 'one' }, { prompt: 'two' }, { prompt: ' ' }];
+		const result = await run(fake, { textPrompt: '={{ $json.prompt }}', options: { concurrency: 3 } }, { items });
+		const error = errorOf(result);
+		expect(error.message).toBe('The Text Prompt is empty');
+		const others = error.context.other_jobs as Array<Record<string, unknown>>;
+		expect(others.map((job) => job.request_id).sort()).toEqual(fake.jobs.map((job) => job.requestId).sort());
+		for (const job of others) expect(job.poll_url).toEqual(expect.stringContaining(String(job.request_id)));
+		expect(error.description).toContain('not finished');
 	});
 });
 

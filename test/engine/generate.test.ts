@@ -31,9 +31,10 @@ describe('Generate', () => {
 		expectKeyOnlyOnApi(fake, result);
 	});
 
-	test('three items: three outputs in order, paired, exactly one submit each', async () => {
+	test('three items one at a time: three outputs in order, paired, exactly one submit each', async () => {
 		const prompts = ['a red fox', 'a blue whale', 'a green parrot'];
-		const result = await run(fake, { textPrompt: '={{ $json.prompt }}' }, { items: prompts.map((prompt) => ({ prompt })) });
+		const parameters = { textPrompt: '={{ $json.prompt }}', options: { concurrency: 1 } };
+		const result = await run(fake, parameters, { items: prompts.map((prompt) => ({ prompt })) });
 		expect(result.error).toBeUndefined();
 		expect(result.items!.map((item) => item.json.text_prompt)).toEqual(prompts);
 		expect(result.items!.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);

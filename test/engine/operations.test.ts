@@ -5,7 +5,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 
-import type { IDataObject, INode, IWorkflowBase } from 'n8n-workflow';
+import type { INode, IWorkflowBase } from 'n8n-workflow';
 
 import { binaryBytes, FLUX_NODE_TYPE, PACKAGE_ROOT } from '../harness/run-node';
 import { errorOf, expectKeyOnlyOnApi, run, useFakeSegmind } from './helpers';
@@ -172,7 +172,7 @@ describe('saved workflows from before operations existed', () => {
 		const workflow = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'test/fixtures/workflow-0.1.0.json'), 'utf8')) as IWorkflowBase;
 		const node = workflow.nodes.find((candidate) => candidate.type === FLUX_NODE_TYPE) as INode;
 		expect(node.parameters.operation).toBeUndefined();
-		const result = await run(fake, node.parameters as IDataObject);
+		const result = await run(fake, node.parameters);
 		expect(result.items![0].json).toMatchObject({ request_id: fake.jobs[0].requestId, status: 'COMPLETED' });
 	});
 });

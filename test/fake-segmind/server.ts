@@ -16,6 +16,7 @@ import {
 	type Reply,
 } from './http';
 import { contentTypeFor, fileExtensionFor, renderArt } from './images';
+import { JobSlots, RateLimit } from './limits';
 import { classifyRequest, WORKFLOW_ID, type Classified, type Host } from './routes';
 import {
 	DEFAULT_SCENARIO,
@@ -77,6 +78,18 @@ export class FakeSegmind {
 		this.costPerJob = options.costPerJob ?? 1;
 		this.defaultScenario = Object.freeze(mergeScenario(DEFAULT_SCENARIO, options.scenario));
 		this.scenario = mergeScenario(this.defaultScenario);
+		this.slots = new JobSlots(options.capacity);
+		this.rateLimit = new RateLimit(options.rateLimitPerMinute);
+		this.durationOf = options.durationOf;
+	}
+
+	private readonly slots: JobSlots;
+	private readonly rateLimit: RateLimit;
+	private readonly durationOf?: (prompt: string) => number | undefined;
+
+	/** Requests answered 429 by the rate limit (not by scripts). */
+	get rateLimited(): number {
+		return this.rateLimit.refused;
 	}
 
 	get baseUrl(): string {
@@ -158,6 +171,8 @@ export class FakeSegmind {
 		this.scripts = new Map();
 		this.scenario = mergeScenario(this.defaultScenario);
 		this.credits = this.initialCredits;
+		this.slots.reset();
+		this.rateLimit.reset();
 	}
 
 	private createHostServer(host: Host): Server {
@@ -183,6 +198,10 @@ export class FakeSegmind {
 		const record: RecordedRequest = { method, path, headers, body, time, host };
 		this.recorded.push(record);
 
+		if (host === 'api' && !this.rateLimit.admit(time)) {
+			writeReply(res, errorReply(429, 'Rate limit exceeded'));
+			return;
+		}
 		const classified = classifyRequest(host, method, path);
 		if (!classified) {
 			writeReply(res, errorReply(404, `No route for ${method} ${path.split('?')[0] ?? ''}`));
@@ -256,9 +275,12 @@ export class FakeSegmind {
 		if (!WORKFLOW_ID.test(workflowId)) return errorReply(404, 'Workflow not found');
 
 		const scenario = mergeScenario(this.scenario);
+		scenario.durationMs = this.durationOf?.(prompt) ?? scenario.durationMs;
 		const requestId = randomBytes(16).toString('hex');
 		const submittedAt = Date.now();
-		const job: SubmittedJob = { requestId, workflowId, body: parsed, submittedAt, prompt };
+		const startsAt = this.slots.start(submittedAt, scenario.durationMs);
+		const completesAt = scenario.neverFinish ? Number.POSITIVE_INFINITY : startsAt + scenario.durationMs;
+		const job: SubmittedJob = { requestId, workflowId, body: parsed, submittedAt, prompt, startsAt, completesAt };
 		const state: JobState = { job, scenario };
 		this.submitted.push(job);
 		this.jobStates.set(requestId, state);
@@ -288,7 +310,7 @@ export class FakeSegmind {
 	/** The job's status answer at `now`, the same on submit (completeOnSubmit) and on every poll. */
 	private answerFor(state: JobState, now: number): JobAnswer {
 		const { job, scenario } = state;
-		const phase = phaseAt(scenario, now - job.submittedAt);
+		const phase = now < job.startsAt ? 'queued' : phaseAt(scenario, now - job.startsAt);
 		if (phase !== 'terminal') return pendingAnswer(scenario, phase);
 		const extension = fileExtensionFor(scenario.imageFormat);
 		return terminalAnswer(scenario, `${this.imageBaseUrl}/images/${job.requestId}.${extension}`);

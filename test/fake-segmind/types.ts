@@ -108,6 +108,12 @@ export interface FakeSegmindOptions {
 	costPerJob?: number;
 	/** Merged over the built-in defaults; becomes this instance's default scenario. */
 	scenario?: Partial<JobScenario>;
+	/** Jobs Segmind runs at once; later ones wait for a free slot (queued). Unlimited by default. */
+	capacity?: number;
+	/** API requests accepted per sliding minute; more are answered 429. Unlimited by default. */
+	rateLimitPerMinute?: number;
+	/** A duration per prompt (the bench's seeded mix); the scenario's durationMs otherwise. */
+	durationOf?: (prompt: string) => number | undefined;
 }
 
 /** A job as the tests see it. */
@@ -118,4 +124,8 @@ export interface SubmittedJob {
 	body: unknown;
 	submittedAt: number;
 	prompt: string;
+	/** When the job starts running (later than the submit when all slots are busy). */
+	startsAt: number;
+	/** When the job is done, for lateness measurements (Infinity when it never finishes). */
+	completesAt: number;
 }

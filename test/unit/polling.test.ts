@@ -6,6 +6,8 @@ import {
 	PollTimeoutError,
 } from '../../nodes/FluxArtGenerator/helpers/polling';
 import type { Clock } from '../../nodes/FluxArtGenerator/helpers/polling';
+import { cumulative, fitDurations } from '../../nodes/FluxArtGenerator/helpers/duration-model';
+import { GRID_STEP } from '../../nodes/FluxArtGenerator/helpers/polling';
 import type { JobStatus } from '../../nodes/FluxArtGenerator/helpers/responses';
 
 /** A clock whose sleeps pass instantly and are recorded. */
@@ -51,6 +53,49 @@ describe('nextPollDelay', () => {
 
 	test('re-reads soon when a finished job has no readable image yet', () => {
 		expect(nextPollDelay({ ...base, pollsDone: 20, last: done() })).toBe(FIRST_POLL_MS);
+	});
+});
+
+describe('nextPollDelay once the run has learned durations', () => {
+	// Jobs of this run took 6–14 s, most around 9 s.
+	const learned = fitDurations([6_000, 7_500, 8_200, 8_800, 9_100, 9_500, 10_200, 11_000, 12_500, 14_000])!;
+	const schedule = (maxIntervalMs: number, untilMs: number) => {
+		const checks: number[] = [];
+		let elapsed = 0;
+		for (let pollsDone = 0; elapsed < untilMs; pollsDone++) {
+			elapsed += nextPollDelay({ elapsedMs: elapsed, pollsDone, maxIntervalMs, remainingMs: 300_000 - elapsed, learned });
+			checks.push(elapsed);
+		}
+		return checks;
+	};
+
+	test('the first check still comes after half a second', () => {
+		expect(schedule(5_000, 1)[0]).toBe(FIRST_POLL_MS);
+	});
+
+	test('sparse before the likely finish, dense around it', () => {
+		const checks = schedule(5_000, 16_000);
+		const gaps = checks.slice(1).map((at, i) => at - checks[i]);
+		const before = gaps.filter((_, i) => checks[i + 1] < 6_000);
+		const around = gaps.filter((_, i) => checks[i] >= 8_000 && checks[i + 1] <= 11_000);
+		expect(Math.min(...before)).toBeGreaterThan(Math.max(...around));
+		expect(Math.max(...around)).toBeLessThanOrEqual(1_000);
+	});
+
+	test('each check after the first lands on an equal share of the learned distribution', () => {
+		const checks = schedule(60_000, 16_000).slice(1).filter((at) => at < 14_000);
+		const shares = checks.map((at) => cumulative(learned, at));
+		for (let i = 1; i < shares.length; i++) expect(shares[i] - shares[i - 1]).toBeCloseTo(GRID_STEP, 1);
+	});
+
+	test('still never longer than the Poll Interval, even before the likely finish', () => {
+		const checks = schedule(2_000, 20_000);
+		const gaps = checks.slice(1).map((at, i) => at - checks[i]);
+		expect(Math.max(...gaps)).toBeLessThanOrEqual(2_000);
+	});
+
+	test('a job slower than any seen falls back to the Poll Interval', () => {
+		expect(nextPollDelay({ elapsedMs: 60_000, pollsDone: 12, maxIntervalMs: 5_000, remainingMs: 200_000, learned })).toBe(5_000);
 	});
 });
 

@@ -7,6 +7,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import {
 	DEFAULT_BINARY_PROPERTY,
+	DEFAULT_CONCURRENCY,
 	DEFAULT_OUTPUT_KEY,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_REQUEST_TIMEOUT_MS,
@@ -55,6 +56,24 @@ export const downloadImageField = (operations: Operation[]): INodeProperties => 
 });
 
 const OPTION_FIELDS: Record<string, INodeProperties> = {
+	concurrency: {
+		displayName: 'Items at Once',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 50 },
+		default: DEFAULT_CONCURRENCY,
+		description:
+			'How many items are in flight at once. Outputs keep the input order. Taken from the first item: it applies to the whole run.',
+	},
+	maxRequestsPerMinute: {
+		displayName: 'Max Requests per Minute',
+		name: 'maxRequestsPerMinute',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description:
+			"Segmind's rate limit for your plan (about 5 on the free plan, 50 on Pro). Submits and polls of all items share it, so the run waits its turn instead of being refused. 0 means no limit. Taken from the first item.",
+	},
 	extraInputs: {
 		displayName: 'Extra Workflow Inputs',
 		name: 'extraInputs',

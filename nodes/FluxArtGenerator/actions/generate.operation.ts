@@ -11,6 +11,8 @@ export const description: INodeProperties[] = [
 	downloadImageField(['generate']),
 	optionsField('generate', [
 		'extraInputs',
+		'concurrency',
+		'maxRequestsPerMinute',
 		'extraInputsJson',
 		'outputKey',
 		'pollInterval',
@@ -35,7 +37,7 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		credits,
 	);
 	run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.pollUrl });
-	const finished = await waitForImage(run, job, { timing, maxIntervalMs: options.maxIntervalMs, outputKey: options.outputKey }, credits);
+	const finished = await waitForImage(run, job, { timing, maxIntervalMs: options.maxIntervalMs, outputKey: options.outputKey, fromSubmit: true }, credits);
 	run.ledger.record(itemIndex, { request_id: job.requestId, image_output: finished.imageUrl });
 
 	const json = {

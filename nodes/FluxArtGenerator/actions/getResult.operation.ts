@@ -44,7 +44,15 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 	},
 	downloadImageField(['getResult']),
-	optionsField('getResult', ['outputKey', 'pollInterval', 'binaryPropertyName', 'requestTimeout', 'timeout']),
+	optionsField('getResult', [
+		'outputKey',
+		'concurrency',
+		'maxRequestsPerMinute',
+		'pollInterval',
+		'binaryPropertyName',
+		'requestTimeout',
+		'timeout',
+	]),
 ];
 
 function readJob(run: RunContext, itemIndex: number): Omit<SubmittedJob, 'initial'> {

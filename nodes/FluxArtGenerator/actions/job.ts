@@ -11,6 +11,7 @@ import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
 import type { Clock } from '../helpers/polling';
 import { parseJobStatus, parseSubmitAnswer, resolvePollUrl, trimBaseUrl } from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
+import type { RunHistory } from '../helpers/duration-model';
 import type { JobLedger } from '../helpers/ledger';
 import type { SegmindReply, SegmindTransport } from '../transport';
 
@@ -26,6 +27,8 @@ export interface RunContext {
 	signal?: AbortSignal;
 	/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
 	ledger: JobLedger;
+	/** How long this run's finished jobs took: the polling policy learns from it. */
+	history: RunHistory;
 }
 
 /** The latest `x-remaining-credits` reading seen while serving one item. */
@@ -128,7 +131,7 @@ export interface FinishedJob {
 export async function waitForImage(
 	run: RunContext,
 	job: SubmittedJob,
-	options: { timing: JobTiming; maxIntervalMs: number; outputKey: string },
+	options: { timing: JobTiming; maxIntervalMs: number; outputKey: string; fromSubmit?: boolean },
 	credits: CreditsReading,
 ): Promise<FinishedJob> {
 	const { timing, outputKey } = options;
@@ -142,6 +145,7 @@ export async function waitForImage(
 			maxIntervalMs: options.maxIntervalMs,
 			initial: job.initial,
 			check: async () => await checkJob(run, job, timing, outputKey, credits),
+			learned: () => run.history.fit(),
 			onStatus: (status, polls, elapsedMs) =>
 				run.ctx.logger.debug(`Segmind request ${job.requestId}: ${status.status || 'no status'}`, {
 					requestId: job.requestId,
@@ -160,6 +164,10 @@ export async function waitForImage(
 		}
 		if (error instanceof SegmindError) throw error.withJob(reference);
 		throw error;
+	}
+	// Only a wait that began at the submit measures a job's duration (not a Get Result's).
+	if (options.fromSubmit && outcome.job.state === 'completed' && outcome.polls > 0) {
+		run.history.record(outcome.lastPendingMs, outcome.elapsedMs);
 	}
 	return finishedOrThrow(outcome.job, job, outcome);
 }

@@ -1,18 +1,21 @@
 /**
- * Runs the node's operation for every input item: sets up what the items share (credential,
- * transport, clock), and turns each item's failure into n8n's error for that item, or into an
- * error item under Continue On Fail.
+ * Runs the node's operation for the input items, several at once (Items at Once), sharing what
+ * an execution shares (credential, transport, request budget, learned durations). Each item's
+ * failure becomes n8n's error for that item, or an error item under Continue On Fail; outputs keep
+ * input order and pairing.
  */
 import { ExecutionCancelledError, NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT_MS, MESSAGES } from '../constants';
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT_MS, MESSAGES } from '../constants';
 import { executionClock } from '../helpers/clock';
+import { RunHistory } from '../helpers/duration-model';
 import { errorItemJson, SegmindError, toNodeError } from '../helpers/errors';
 import { JobLedger } from '../helpers/ledger';
 import type { LedgerEntry } from '../helpers/ledger';
-import { SharedBackoff } from '../transport/backoff';
 import { SegmindTransport } from '../transport';
+import { SharedBackoff } from '../transport/backoff';
+import { RequestBudget } from '../transport/budget';
 import type { Operation } from './fields';
 import * as generate from './generate.operation';
 import * as getCredits from './getCredits.operation';
@@ -23,7 +26,15 @@ import * as submit from './submit.operation';
 /** One module per operation, each exporting its parameters and its per-item execute. */
 export const operations: Record<Operation, typeof generate> = { generate, submit, getResult, getCredits };
 
-async function createRunContext(ctx: IExecuteFunctions): Promise<RunContext> {
+/** A signal that fires on the execution's stop, or when the run itself gives up (`abort`). */
+function linkedAbort(parent: AbortSignal | undefined) {
+	const controller = new AbortController();
+	if (parent?.aborted) controller.abort();
+	parent?.addEventListener('abort', () => controller.abort(), { once: true });
+	return controller;
+}
+
+async function createRunContext(ctx: IExecuteFunctions, signal: AbortSignal): Promise<RunContext> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = String(credentials.baseUrl ?? '').trim() || DEFAULT_BASE_URL;
 	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
@@ -31,36 +42,74 @@ async function createRunContext(ctx: IExecuteFunctions): Promise<RunContext> {
 			description: MESSAGES.invalidBaseUrlHint,
 		});
 	}
-	const signal = ctx.getExecutionCancelSignal();
+	// Budget and pool are per execution: read from the first item's options.
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const perMinute = Number(options.maxRequestsPerMinute ?? 0);
 	const clock = executionClock(signal);
 	const transport = new SegmindTransport(ctx, {
 		baseUrl,
 		requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
 		clock,
 		backoff: new SharedBackoff(clock),
+		budget: perMinute > 0 ? new RequestBudget(Math.floor(perMinute), clock) : undefined,
 		signal,
 	});
-	return { ctx, transport, clock, baseUrl, secret: String(credentials.apiKey ?? ''), signal, ledger: new JobLedger() };
+	return {
+		ctx,
+		transport,
+		clock,
+		baseUrl,
+		secret: String(credentials.apiKey ?? ''),
+		signal,
+		ledger: new JobLedger(),
+		history: new RunHistory(),
+	};
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const run = await createRunContext(this);
+	const runAbort = linkedAbort(this.getExecutionCancelSignal());
+	const run = await createRunContext(this, runAbort.signal);
 	// Saved workflows from before operations existed have no `operation`: they generate.
 	const operation = this.getNodeParameter('operation', 0, 'generate') as Operation;
 	const { execute } = operations[operation] ?? generate;
-	const results: INodeExecutionData[] = [];
+	const concurrency = Math.max(1, Math.floor(Number((this.getNodeParameter('options', 0, {}) as IDataObject).concurrency ?? DEFAULT_CONCURRENCY)));
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			results.push(await execute(run, itemIndex));
-		} catch (caught) {
-			// A stop by the user is never turned into an error item: the run must end.
-			if (caught instanceof ExecutionCancelledError) throw caught;
-			const error = asNodeError(this, caught, itemIndex, run.secret);
-			if (!this.continueOnFail()) throw withOtherJobs(error, run.ledger.othersThan(itemIndex));
-			results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+	const results: INodeExecutionData[] = new Array(items.length);
+	let next = 0;
+	let fatal: { error: unknown; itemIndex: number } | undefined;
+
+	const worker = async () => {
+		while (fatal === undefined && next < items.length) {
+			const itemIndex = next++;
+			try {
+				results[itemIndex] = await execute(run, itemIndex);
+			} catch (caught) {
+				// A stop by the user is never turned into an error item: the run must end.
+				if (caught instanceof ExecutionCancelledError) {
+					fatal ??= { error: caught, itemIndex };
+					return;
+				}
+				const error = asNodeError(this, caught, itemIndex, run.secret);
+				if (this.continueOnFail()) {
+					results[itemIndex] = { json: errorItemJson(error), pairedItem: { item: itemIndex } };
+					continue;
+				}
+				fatal ??= { error, itemIndex };
+				// The other items stop waiting; the jobs they already submitted are named in the error.
+				runAbort.abort();
+				return;
+			}
 		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+
+	if (fatal) {
+		const { error, itemIndex } = fatal;
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+			throw withOtherJobs(error, run.ledger.othersThan(itemIndex));
+		}
+		throw error;
 	}
 	return [results];
 }

@@ -10,7 +10,7 @@ import type { RunContext } from './job';
 
 export const description: INodeProperties[] = [
 	...promptFields(['submit']),
-	optionsField('submit', ['extraInputs', 'extraInputsJson', 'requestTimeout']),
+	optionsField('submit', ['extraInputs', 'extraInputsJson', 'concurrency', 'maxRequestsPerMinute', 'requestTimeout']),
 ];
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {

@@ -13,6 +13,7 @@ import type { JobReference } from '../helpers/errors';
 import type { Clock } from '../helpers/polling';
 import { isObject, parseCreditsHeader, parseJsonBody } from '../helpers/responses';
 import type { SharedBackoff } from './backoff';
+import type { RequestBudget } from './budget';
 import { isNetworkCodeNotSent, isRetryable, MAX_ATTEMPTS, parseRetryAfter, retryDelay } from './retry';
 import type { CallKind, CallOutcome } from './retry';
 
@@ -41,6 +42,8 @@ export interface TransportOptions {
 	requestTimeoutMs: number;
 	clock: Clock;
 	backoff: SharedBackoff;
+	/** Max Requests per Minute, shared by every item; absent when unlimited. */
+	budget?: RequestBudget;
 	signal?: AbortSignal;
 	random?: () => number;
 }
@@ -67,14 +70,19 @@ export class SegmindTransport {
 	async call(call: SegmindCall): Promise<SegmindReply> {
 		const { clock, backoff } = this.options;
 		const random = this.options.random ?? Math.random;
+		const { budget } = this.options;
 		for (let attempt = 0; ; attempt++) {
 			await backoff.wait();
+			await budget?.take(call.kind === 'submit' ? 'submit' : 'poll');
 			const outcome = await this.attempt(call);
 			if (!('kind' in outcome)) return outcome;
 
 			const retryAfterMs = outcome.kind === 'http' ? outcome.retryAfterMs : undefined;
 			const delay = retryDelay(attempt, random(), retryAfterMs);
-			if (outcome.kind === 'http' && outcome.status === 429) backoff.pauseFor(delay);
+			if (outcome.kind === 'http' && outcome.status === 429) {
+				backoff.pauseFor(delay);
+				budget?.shrink();
+			}
 			const canRetry =
 				isRetryable(call.kind, outcome) &&
 				attempt + 1 < MAX_ATTEMPTS[call.kind] &&
