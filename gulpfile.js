@@ -1,6 +1,6 @@
-// tsc compiles only TypeScript: copy the icons next to the compiled nodes and credentials (where
-// n8n resolves `file:` icons), and index.js into dist/ as the package's "main".
-const { parallel, src, dest } = require('gulp');
+// tsc compiles only TypeScript: copy the icons next to the compiled nodes and credentials, where
+// n8n resolves `file:` icons.
+const { src, dest } = require('gulp');
 
 function buildIcons() {
 	// encoding: false keeps binary icons (PNG) byte-exact under gulp 5.
@@ -10,8 +10,4 @@ function buildIcons() {
 	}).pipe(dest('dist'));
 }
 
-function copyIndex() {
-	return src('index.js').pipe(dest('dist'));
-}
-
-exports['build:icons'] = parallel(buildIcons, copyIndex);
+exports['build:icons'] = buildIcons;

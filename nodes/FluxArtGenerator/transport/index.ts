@@ -93,12 +93,12 @@ export class SegmindTransport {
 	}
 
 	private async attempt(call: SegmindCall): Promise<SegmindReply | CallOutcome> {
-		let response: RawResponse;
-		try {
-			response = await this.send(call.method, call.url, call.body, call.timeoutMs ?? this.options.requestTimeoutMs);
-		} catch (error) {
+		const timeoutMs = call.timeoutMs ?? this.options.requestTimeoutMs;
+		const response = await this.send(call.method, call.url, call.body, timeoutMs).catch((error: unknown) => ({ error }));
+		if ('error' in response) {
+			// A request aborted by the user's stop ends the run; anything else is a network outcome.
 			if (this.options.signal?.aborted) throw new ManualExecutionCancelledError('');
-			return { kind: 'network', code: networkCode(error) };
+			return { kind: 'network', code: networkCode(response.error) };
 		}
 		const credits = parseCreditsHeader(response.headers[CREDITS_HEADER]);
 		const json = parseJsonBody(response.body);
