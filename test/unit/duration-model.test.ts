@@ -41,6 +41,13 @@ describe('fitDurations', () => {
 	});
 });
 
+test('coarse observations do not widen the spread (the gap between two polls is taken out)', () => {
+	const exact = fitDurations([8_000, 9_000, 10_000], [0, 0, 0])!;
+	const coarse = fitDurations([8_000, 9_000, 10_000], [5_000, 5_000, 5_000])!;
+	expect(coarse.sigma).toBeLessThan(exact.sigma);
+	expect(coarse.mu).toBeCloseTo(exact.mu, 9);
+});
+
 test('RunHistory records the middle between the last pending and the first done answer', () => {
 	const history = new RunHistory();
 	history.record(8_000, 10_000);

@@ -135,41 +135,43 @@ export async function waitForImage(
 	credits: CreditsReading,
 ): Promise<FinishedJob> {
 	const { timing, outputKey } = options;
-	const reference = referenceOf(job);
-	let outcome;
-	try {
-		outcome = await pollUntilDone({
-			clock: run.clock,
-			startedAt: timing.startedAt,
-			timeoutMs: timing.deadline - timing.startedAt,
-			maxIntervalMs: options.maxIntervalMs,
-			initial: job.initial,
-			check: async () => await checkJob(run, job, timing, outputKey, credits),
-			learned: () => run.history.fit(),
-			onStatus: (status, polls, elapsedMs) =>
-				run.ctx.logger.debug(`Segmind request ${job.requestId}: ${status.status || 'no status'}`, {
-					requestId: job.requestId,
-					status: status.status,
-					polls,
-					elapsedMs,
-				}),
-		});
-	} catch (error) {
-		if (error instanceof PollTimeoutError) {
-			const seconds = Math.round((timing.deadline - timing.startedAt) / 1000);
-			throw new SegmindError(ERROR_CODES.timeout, MESSAGES.timeout(job.requestId, seconds, error.lastStatus || 'none'), {
-				...reference,
-				description: MESSAGES.timeoutHint(job.requestId, job.pollUrl),
-			});
-		}
-		if (error instanceof SegmindError) throw error.withJob(reference);
-		throw error;
-	}
+	// Errors are translated outside the catch: n8n's lint allows only NodeApiError and
+	// NodeOperationError to be thrown inside one.
+	const outcome = await pollUntilDone({
+		clock: run.clock,
+		startedAt: timing.startedAt,
+		timeoutMs: timing.deadline - timing.startedAt,
+		maxIntervalMs: options.maxIntervalMs,
+		initial: job.initial,
+		check: async () => await checkJob(run, job, timing, outputKey, credits),
+		learned: () => run.history.fit(),
+		onStatus: (status, polls, elapsedMs) =>
+			run.ctx.logger.debug(`Segmind request ${job.requestId}: ${status.status || 'no status'}`, {
+				requestId: job.requestId,
+				status: status.status,
+				polls,
+				elapsedMs,
+			}),
+	}).catch((error: unknown) => ({ error }));
+	if ('error' in outcome) throw withJobContext(outcome.error, job, timing);
 	// Only a wait that began at the submit measures a job's duration (not a Get Result's).
 	if (options.fromSubmit && outcome.job.state === 'completed' && outcome.polls > 0) {
 		run.history.record(outcome.lastPendingMs, outcome.elapsedMs);
 	}
 	return finishedOrThrow(outcome.job, job, outcome);
+}
+
+/** A failure while waiting, told in terms of the job: a timeout names how to collect it later. */
+function withJobContext(error: unknown, job: SubmittedJob, timing: JobTiming): unknown {
+	const reference = referenceOf(job);
+	if (error instanceof PollTimeoutError) {
+		const seconds = Math.round((timing.deadline - timing.startedAt) / 1000);
+		return new SegmindError(ERROR_CODES.timeout, MESSAGES.timeout(job.requestId, seconds, error.lastStatus || 'none'), {
+			...reference,
+			description: MESSAGES.timeoutHint(job.requestId, job.pollUrl),
+		});
+	}
+	return error instanceof SegmindError ? error.withJob(reference) : error;
 }
 
 /** A job seen as done: its image, or the error that says why there is none. */

@@ -16,11 +16,18 @@ export const PRIOR_SIGMA = 0.35;
 const PRIOR_WEIGHT = 3;
 const MIN_SIGMA = 0.08;
 
-export function fitDurations(durationsMs: readonly number[]): DurationFit | undefined {
-	const logs = durationsMs.filter((ms) => ms > 0).map((ms) => Math.log(ms));
+/**
+ * A job's end is only known to lie between two polls: `uncertaintyMs` is that gap (0 when known
+ * exactly). The spread that gap alone adds (Sheppard's correction, width²/12 in log terms) is
+ * taken out, so a few coarse early observations do not widen the model for the whole run.
+ */
+export function fitDurations(durationsMs: readonly number[], uncertaintyMs: readonly number[] = []): DurationFit | undefined {
+	const kept = durationsMs.map((ms, i) => [ms, uncertaintyMs[i] ?? 0] as const).filter(([ms]) => ms > 0);
+	const logs = kept.map(([ms]) => Math.log(ms));
 	if (logs.length === 0) return undefined;
 	const mu = logs.reduce((sum, value) => sum + value, 0) / logs.length;
-	const squares = logs.reduce((sum, value) => sum + (value - mu) ** 2, 0);
+	const quantisation = kept.reduce((sum, [ms, width]) => sum + (width / ms) ** 2 / 12, 0);
+	const squares = Math.max(0, logs.reduce((sum, value) => sum + (value - mu) ** 2, 0) - quantisation);
 	const variance = (PRIOR_WEIGHT * PRIOR_SIGMA ** 2 + squares) / (PRIOR_WEIGHT + logs.length - 1);
 	return { mu, sigma: Math.max(MIN_SIGMA, Math.sqrt(variance)), samples: logs.length };
 }
@@ -65,12 +72,14 @@ export function inverseNormal(p: number): number {
  */
 export class RunHistory {
 	private readonly durations: number[] = [];
+	private readonly widths: number[] = [];
 
 	record(lastPendingMs: number, doneMs: number): void {
 		this.durations.push((lastPendingMs + doneMs) / 2);
+		this.widths.push(doneMs - lastPendingMs);
 	}
 
 	fit(): DurationFit | undefined {
-		return fitDurations(this.durations);
+		return fitDurations(this.durations, this.widths);
 	}
 }

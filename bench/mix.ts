@@ -1,0 +1,41 @@
+/** Seeded job durations that look like Segmind's Flux workflow: most 6–14 s, a few slower. */
+
+/** mulberry32: a small seeded generator, so every bench run sees the same jobs. */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** A standard normal draw (Box–Muller). */
+function normal(random: () => number): number {
+	return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** Log-normal around 9.5 s (about 80% between 6 and 14 s), clipped to 3–40 s; times `scale`. */
+export function segmindDurations(count: number, seed: number, scale: number): number[] {
+	const random = seededRandom(seed);
+	return Array.from({ length: count }, () => {
+		const seconds = Math.min(40, Math.max(3, 9.5 * Math.exp(0.28 * normal(random))));
+		return Math.round(seconds * 1000 * scale);
+	});
+}
+
+/** Uniform between `lowMs` and `highMs`, times `scale`. */
+export function uniformDurations(count: number, seed: number, lowMs: number, highMs: number, scale: number): number[] {
+	const random = seededRandom(seed);
+	return Array.from({ length: count }, () => Math.round((lowMs + (highMs - lowMs) * random()) * scale));
+}
+
+export function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	if (sorted.length === 0) return NaN;
+	const rank = (sorted.length - 1) * p;
+	const low = Math.floor(rank);
+	return sorted[low] + (sorted[Math.ceil(rank)] - sorted[low]) * (rank - low);
+}
