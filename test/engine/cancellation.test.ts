@@ -49,7 +49,9 @@ describe.each([
 			const requestsAtStop = fake.requests.length;
 			await new Promise((resolve) => setTimeout(resolve, 1_500));
 			expect(fake.requests.length).toBe(requestsAtStop);
-			expect(fake.requestsTo('submit')).toHaveLength(1);
+			// Two items in flight at once, each submitted exactly once.
+			expect(fake.requestsTo('submit')).toHaveLength(2);
+			expect(fake.jobs).toHaveLength(2);
 		} finally {
 			stopListening();
 		}
