@@ -9,7 +9,12 @@ export type Strategy = { kind: 'fixed'; everyMs: number; retry429Ms?: number } |
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-async function call(fake: FakeSegmind, method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function call(
+	fake: FakeSegmind,
+	method: string,
+	url: string,
+	body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
 	const response = await fetch(url, {
 		method,
 		headers: { 'x-api-key': fake.apiKey, 'content-type': 'application/json' },
@@ -25,10 +30,17 @@ async function call(fake: FakeSegmind, method: string, url: string, body?: unkno
 	return { status: response.status, json };
 }
 
-async function runOne(fake: FakeSegmind, prompt: string, strategy: Strategy, retry429Ms: number): Promise<void> {
+async function runOne(
+	fake: FakeSegmind,
+	prompt: string,
+	strategy: Strategy,
+	retry429Ms: number,
+): Promise<void> {
 	let submitted;
 	for (;;) {
-		submitted = await call(fake, 'POST', `${fake.baseUrl}/workflows/66ba4126364d0f944f366a8f-v2`, { text_prompt: prompt });
+		submitted = await call(fake, 'POST', `${fake.baseUrl}/workflows/66ba4126364d0f944f366a8f-v2`, {
+			text_prompt: prompt,
+		});
 		if (submitted.status !== 429) break;
 		await sleep(retry429Ms);
 	}
@@ -51,7 +63,12 @@ async function runOne(fake: FakeSegmind, prompt: string, strategy: Strategy, ret
 }
 
 /** Runs the prompts through `strategy`, `concurrency` at a time, as a peer node would. */
-export async function runClient(fake: FakeSegmind, prompts: string[], strategy: Strategy, concurrency: number): Promise<number> {
+export async function runClient(
+	fake: FakeSegmind,
+	prompts: string[],
+	strategy: Strategy,
+	concurrency: number,
+): Promise<number> {
 	const started = Date.now();
 	let next = 0;
 	const retry429Ms = strategy.kind === 'fixed' ? (strategy.retry429Ms ?? strategy.everyMs) : 1_000;

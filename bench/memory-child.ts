@@ -8,7 +8,12 @@ import { readFileSync } from 'fs';
 
 import { BinaryDataService } from 'n8n-core';
 
-import { loadPackage, runFluxNode, shutdownHarness, useBinaryDataMode } from '../test/harness/run-node';
+import {
+	loadPackage,
+	runFluxNode,
+	shutdownHarness,
+	useBinaryDataMode,
+} from '../test/harness/run-node';
 
 interface ChildConfig {
 	baseUrl: string;
@@ -50,7 +55,8 @@ async function main() {
 	});
 	const seconds = (Date.now() - started) / 1000;
 	const withBinary = result.items?.filter((item) => item.binary?.data?.id).length ?? 0;
-	const bytes = result.items?.reduce((sum, item) => sum + Number(item.binary?.data?.bytes ?? 0), 0) ?? 0;
+	const bytes =
+		result.items?.reduce((sum, item) => sum + Number(item.binary?.data?.bytes ?? 0), 0) ?? 0;
 	shutdownHarness();
 	process.stdout.write(
 		`${JSON.stringify({ peakRssMb: rssMb().peak, baselineRssMb: baseline, seconds, withBinary, bytes, error: result.error?.message })}\n`,

@@ -32,23 +32,40 @@ interface ChildReport {
 	error?: string;
 }
 
-async function measure(fake: FakeSegmind, items: number, buffered: boolean, nodeFlags: string[] = []): Promise<ChildReport> {
+async function measure(
+	fake: FakeSegmind,
+	items: number,
+	buffered: boolean,
+	nodeFlags: string[] = [],
+): Promise<ChildReport> {
 	const config = JSON.stringify({ baseUrl: fake.baseUrl, apiKey: fake.apiKey, items, buffered });
-	const { stdout } = await run(process.execPath, [...nodeFlags, path.join(__dirname, 'memory-child.js'), config], {
-		maxBuffer: 1024 * 1024,
-		timeout: 600_000,
-	});
+	const { stdout } = await run(
+		process.execPath,
+		[...nodeFlags, path.join(__dirname, 'memory-child.js'), config],
+		{
+			maxBuffer: 1024 * 1024,
+			timeout: 600_000,
+		},
+	);
 	const report = JSON.parse(stdout.trim().split('\n').pop()!) as ChildReport;
 	if (report.error || report.withBinary !== items) {
-		throw new Error(`memory run (${buffered ? 'buffered' : 'streamed'}) produced ${report.withBinary}/${items} images: ${report.error ?? ''}`);
+		throw new Error(
+			`memory run (${buffered ? 'buffered' : 'streamed'}) produced ${report.withBinary}/${items} images: ${report.error ?? ''}`,
+		);
 	}
 	return report;
 }
 
-export async function memoryScenario(options: { items: number; imageMb: number }): Promise<MemoryResult> {
+export async function memoryScenario(options: {
+	items: number;
+	imageMb: number;
+}): Promise<MemoryResult> {
 	const fake = new FakeSegmind({
 		credits: 1_000_000,
-		scenario: { completeOnSubmit: true, imagePaddingBytes: Math.round(options.imageMb * 1024 * 1024) },
+		scenario: {
+			completeOnSubmit: true,
+			imagePaddingBytes: Math.round(options.imageMb * 1024 * 1024),
+		},
 	});
 	await fake.start();
 	try {
@@ -81,10 +98,16 @@ const round = (value: number) => Math.round(value * 10) / 10;
 
 export function printMemory(result: MemoryResult, goalMb: number): void {
 	const met = result.streamed_peak_rss_mb < goalMb ? 'met' : 'NOT met';
-	console.log(`Memory: ${result.items} items of ${result.image_mb} MB images, binary data on disk (filesystem mode)`);
+	console.log(
+		`Memory: ${result.items} items of ${result.image_mb} MB images, binary data on disk (filesystem mode)`,
+	);
 	console.log(`  run                       peak RSS    time`);
-	console.log(`  streamed (as shipped)   ${pad(result.streamed_peak_rss_mb)} MB  ${result.streamed_seconds} s`);
-	console.log(`  buffered whole          ${pad(result.buffered_peak_rss_mb)} MB  ${result.buffered_seconds} s`);
+	console.log(
+		`  streamed (as shipped)   ${pad(result.streamed_peak_rss_mb)} MB  ${result.streamed_seconds} s`,
+	);
+	console.log(
+		`  buffered whole          ${pad(result.buffered_peak_rss_mb)} MB  ${result.buffered_seconds} s`,
+	);
 	console.log(`  engine loaded, no item  ${pad(result.engine_baseline_rss_mb)} MB`);
 	console.log(`  with node --max-semi-space-size=1 (diagnostic, a flag of the n8n process):`);
 	console.log(`  streamed                ${pad(result.small_young_gen.streamed_peak_rss_mb)} MB`);

@@ -27,9 +27,17 @@ export function segmindDurations(count: number, seed: number, scale: number): nu
 }
 
 /** Uniform between `lowMs` and `highMs`, times `scale`. */
-export function uniformDurations(count: number, seed: number, lowMs: number, highMs: number, scale: number): number[] {
+export function uniformDurations(
+	count: number,
+	seed: number,
+	lowMs: number,
+	highMs: number,
+	scale: number,
+): number[] {
 	const random = seededRandom(seed);
-	return Array.from({ length: count }, () => Math.round((lowMs + (highMs - lowMs) * random()) * scale));
+	return Array.from({ length: count }, () =>
+		Math.round((lowMs + (highMs - lowMs) * random()) * scale),
+	);
 }
 
 export function percentile(values: number[], p: number): number {

@@ -25,7 +25,9 @@ async function main() {
 	const used = process.cpuUsage(before);
 	shutdownHarness();
 	const ok = result.items?.filter((item) => item.json.image_output).length ?? 0;
-	process.stdout.write(`${JSON.stringify({ cpuMs: (used.user + used.system) / 1000, ok, error: result.error?.message })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ cpuMs: (used.user + used.system) / 1000, ok, error: result.error?.message })}\n`,
+	);
 }
 
 main().catch((error: unknown) => {

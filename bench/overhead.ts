@@ -15,9 +15,18 @@ export interface OverheadResult {
 
 async function measure(fake: FakeSegmind, items: number, download: boolean): Promise<number> {
 	const config = JSON.stringify({ baseUrl: fake.baseUrl, apiKey: fake.apiKey, items, download });
-	const { stdout } = await run(process.execPath, [path.join(__dirname, 'overhead-child.js'), config], { timeout: 600_000 });
-	const report = JSON.parse(stdout.trim().split('\n').pop()!) as { cpuMs: number; ok: number; error?: string };
-	if (report.error || report.ok !== items) throw new Error(`overhead run gave ${report.ok}/${items} items: ${report.error ?? ''}`);
+	const { stdout } = await run(
+		process.execPath,
+		[path.join(__dirname, 'overhead-child.js'), config],
+		{ timeout: 600_000 },
+	);
+	const report = JSON.parse(stdout.trim().split('\n').pop()!) as {
+		cpuMs: number;
+		ok: number;
+		error?: string;
+	};
+	if (report.error || report.ok !== items)
+		throw new Error(`overhead run gave ${report.ok}/${items} items: ${report.error ?? ''}`);
 	return Math.round((report.cpuMs / items) * 100) / 100;
 }
 

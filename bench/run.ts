@@ -30,14 +30,25 @@ function parseArgs(argv: string[]): Args {
 		if (argv[i] === '--json') args.json = true;
 		else if (argv[i] === '--scale') args.scale = Number(argv[++i]);
 		else if (argv[i] === '--only') args.only = argv[++i].split(',') as Scenario[];
-		else throw new Error(`Unknown argument ${argv[i]} (use --json, --scale S, --only ${SCENARIOS.join(',')})`);
+		else
+			throw new Error(
+				`Unknown argument ${argv[i]} (use --json, --scale S, --only ${SCENARIOS.join(',')})`,
+			);
 	}
 	if (!(args.scale > 0)) throw new Error('--scale takes a positive number');
-	for (const name of args.only) if (!SCENARIOS.includes(name)) throw new Error(`Unknown scenario ${name}`);
+	for (const name of args.only)
+		if (!SCENARIOS.includes(name)) throw new Error(`Unknown scenario ${name}`);
 	return args;
 }
 
-const GOALS = { latenessRatio: 0.5, pollsRatio: 1.2, idealRatio: 1.15, sequentialRatio: 8, overheadMs: 3, memoryMb: 150 };
+const GOALS = {
+	latenessRatio: 0.5,
+	pollsRatio: 1.2,
+	idealRatio: 1.15,
+	sequentialRatio: 8,
+	overheadMs: 3,
+	memoryMb: 150,
+};
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 const ms = (value: number) => `${Math.round(value)} ms`.padStart(9);
 
@@ -53,7 +64,9 @@ function printLateness(result: LatenessResult) {
 	console.log('  policy                          median       p95   polls/job');
 	for (const key of Object.keys(names) as Array<keyof LatenessResult>) {
 		const figures = result[key];
-		console.log(`  ${names[key].padEnd(30)}${ms(figures.median_ms)} ${ms(figures.p95_ms)}   ${figures.polls_per_job.toFixed(2).padStart(6)}`);
+		console.log(
+			`  ${names[key].padEnd(30)}${ms(figures.median_ms)} ${ms(figures.p95_ms)}   ${figures.polls_per_job.toFixed(2).padStart(6)}`,
+		);
 	}
 	const lateness = result.ours.median_ms / result.fixed_2s.median_ms;
 	const polls = result.ours.polls_per_job / result.fixed_2s.polls_per_job;
@@ -66,20 +79,30 @@ function printThroughput(result: ThroughputResult) {
 	const ideal = result.wall_ms / result.ideal_ms;
 	const sequential = result.sequential_ms / result.wall_ms;
 	console.log('Throughput: 100 short jobs (1-3 s), 10 at a time, a fake that runs 10 at a time');
-	console.log(`  ours ${(result.wall_ms / 1000).toFixed(1)} s   ideal (oracle polling) ${(result.ideal_ms / 1000).toFixed(1)} s   one at a time ${(result.sequential_ms / 1000).toFixed(1)} s`);
+	console.log(
+		`  ours ${(result.wall_ms / 1000).toFixed(1)} s   ideal (oracle polling) ${(result.ideal_ms / 1000).toFixed(1)} s   one at a time ${(result.sequential_ms / 1000).toFixed(1)} s`,
+	);
 	console.log(
 		`  ours / ideal ${ideal.toFixed(2)}x (goal <= ${GOALS.idealRatio}: ${verdict(ideal <= GOALS.idealRatio)}), one at a time / ours ${sequential.toFixed(1)}x (goal >= ${GOALS.sequentialRatio}: ${verdict(sequential >= GOALS.sequentialRatio)})`,
 	);
 }
 
 function printRateBudget(result: RateBudgetResult) {
-	console.log('Rate budget: 20 jobs, 5 at a time, Max Requests per Minute 50, a fake enforcing 50 a minute');
-	console.log(`  ours       ${(result.ours.wall_ms / 1000).toFixed(1).padStart(6)} s   429s: ${result.ours.http_429}   (goal 0: ${verdict(result.ours.http_429 === 0)})`);
-	console.log(`  fixed 2 s  ${(result.fixed_2s.wall_ms / 1000).toFixed(1).padStart(6)} s   429s: ${result.fixed_2s.http_429}`);
+	console.log(
+		'Rate budget: 20 jobs, 5 at a time, Max Requests per Minute 50, a fake enforcing 50 a minute',
+	);
+	console.log(
+		`  ours       ${(result.ours.wall_ms / 1000).toFixed(1).padStart(6)} s   429s: ${result.ours.http_429}   (goal 0: ${verdict(result.ours.http_429 === 0)})`,
+	);
+	console.log(
+		`  fixed 2 s  ${(result.fixed_2s.wall_ms / 1000).toFixed(1).padStart(6)} s   429s: ${result.fixed_2s.http_429}`,
+	);
 }
 
 function printOverhead(result: OverheadResult) {
-	console.log(`Overhead: ${result.items} items with instant jobs, n8n's engine included, the fake in another process`);
+	console.log(
+		`Overhead: ${result.items} items with instant jobs, n8n's engine included, the fake in another process`,
+	);
 	console.log(
 		`  CPU per item: ${result.cpu_ms_per_item} ms with the image downloaded (goal < ${GOALS.overheadMs}: ${verdict(result.cpu_ms_per_item < GOALS.overheadMs)}), ${result.json_only_cpu_ms_per_item} ms JSON only`,
 	);
@@ -96,7 +119,10 @@ async function main() {
 		memory?: MemoryResult;
 		scale: number;
 		machine: string;
-	} = { scale: args.scale, machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}` };
+	} = {
+		scale: args.scale,
+		machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+	};
 	const started = Date.now();
 	console.log(`n8n-nodes-segmind bench, scale ${args.scale}, ${summary.machine}\n`);
 
@@ -114,14 +140,25 @@ async function main() {
 	if (throughput) printThroughput((summary.throughput = throughput));
 	if (rateBudget) printRateBudget((summary.rate_budget = rateBudget));
 	// CPU and memory are measured alone, in child processes, after the others.
-	if (wanted('overhead')) printOverhead((summary.overhead = await overheadScenario(Math.max(100, Math.round(1000 * Math.min(1, args.scale))))));
+	if (wanted('overhead'))
+		printOverhead(
+			(summary.overhead = await overheadScenario(
+				Math.max(100, Math.round(1000 * Math.min(1, args.scale))),
+			)),
+		);
 	if (wanted('memory')) {
-		summary.memory = await memoryScenario({ items: Math.max(10, Math.round(200 * Math.min(1, args.scale))), imageMb: 4 });
+		summary.memory = await memoryScenario({
+			items: Math.max(10, Math.round(200 * Math.min(1, args.scale))),
+			imageMb: 4,
+		});
 		printMemory(summary.memory, GOALS.memoryMb);
 	}
 	console.log(`\nBench took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 	if (args.json) {
-		writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results.json'), `${JSON.stringify(summary, null, 2)}\n`);
+		writeFileSync(
+			path.join(__dirname, '..', '..', 'bench', 'results.json'),
+			`${JSON.stringify(summary, null, 2)}\n`,
+		);
 		console.log(JSON.stringify(summary));
 	}
 }

@@ -20,20 +20,33 @@ export interface LatenessFigures {
 /** A fake whose jobs take the given durations, one per prompt. */
 async function fakeFor(prompts: string[], durations: number[], options: FakeSegmindOptions = {}) {
 	const byPrompt = new Map(prompts.map((prompt, i) => [prompt, durations[i]]));
-	const fake = new FakeSegmind({ credits: 1_000_000, durationOf: (prompt) => byPrompt.get(prompt), ...options });
+	const fake = new FakeSegmind({
+		credits: 1_000_000,
+		durationOf: (prompt) => byPrompt.get(prompt),
+		...options,
+	});
 	await fake.start();
 	return fake;
 }
 
 /** The node, as shipped, in the engine. */
-async function runNode(fake: FakeSegmind, prompts: string[], options: IDataObject): Promise<number> {
+async function runNode(
+	fake: FakeSegmind,
+	prompts: string[],
+	options: IDataObject,
+): Promise<number> {
 	const started = Date.now();
 	const result = await runFluxNode({
 		credentials: { apiKey: fake.apiKey, baseUrl: fake.baseUrl },
-		parameters: { textPrompt: '={{ $json.prompt }}', downloadImage: false, options: { timeout: 900, ...options } },
+		parameters: {
+			textPrompt: '={{ $json.prompt }}',
+			downloadImage: false,
+			options: { timeout: 900, ...options },
+		},
 		items: prompts.map((prompt) => ({ prompt })),
 	});
-	if (result.error) throw new Error(`the node failed in the bench: ${String(result.error.message)}`);
+	if (result.error)
+		throw new Error(`the node failed in the bench: ${String(result.error.message)}`);
 	return Date.now() - started;
 }
 
@@ -55,9 +68,13 @@ function latenessOf(fake: FakeSegmind): LatenessFigures {
 	};
 }
 
-const promptsFor = (name: string, count: number) => Array.from({ length: count }, (_, i) => `${name} job ${i}`);
+const promptsFor = (name: string, count: number) =>
+	Array.from({ length: count }, (_, i) => `${name} job ${i}`);
 
-export type LatenessResult = Record<'ours' | 'fixed_2s' | 'fixed_5s' | 'fixed_7s' | 'oracle', LatenessFigures>;
+export type LatenessResult = Record<
+	'ours' | 'fixed_2s' | 'fixed_5s' | 'fixed_7s' | 'oracle',
+	LatenessFigures
+>;
 
 export async function latenessScenario(scale: number): Promise<LatenessResult> {
 	const prompts = promptsFor('lateness', 30);
@@ -73,7 +90,8 @@ export async function latenessScenario(scale: number): Promise<LatenessResult> {
 		strategies.map(async ([name, strategy]) => {
 			const fake = await fakeFor(prompts, durations);
 			try {
-				if (strategy === 'node') await runNode(fake, prompts, { concurrency: 5, pollInterval: 5 * scale });
+				if (strategy === 'node')
+					await runNode(fake, prompts, { concurrency: 5, pollInterval: 5 * scale });
 				else await runClient(fake, prompts, strategy, 5);
 				return [name, latenessOf(fake)] as const;
 			} finally {
@@ -97,12 +115,19 @@ export async function throughputScenario(scale: number): Promise<ThroughputResul
 		const fake = await fakeFor(prompts, durations, { capacity: 10 });
 		try {
 			if (how === 'ideal') return await runClient(fake, prompts, { kind: 'oracle' }, 10);
-			return await runNode(fake, prompts, { concurrency: how === 'ours' ? 10 : 1, pollInterval: 5 * scale });
+			return await runNode(fake, prompts, {
+				concurrency: how === 'ours' ? 10 : 1,
+				pollInterval: 5 * scale,
+			});
 		} finally {
 			await fake.stop();
 		}
 	};
-	const [wall, ideal, sequential] = await Promise.all([run('ours'), run('ideal'), run('sequential')]);
+	const [wall, ideal, sequential] = await Promise.all([
+		run('ours'),
+		run('ideal'),
+		run('sequential'),
+	]);
 	return { wall_ms: wall, ideal_ms: ideal, sequential_ms: sequential };
 }
 
@@ -119,8 +144,17 @@ export async function rateBudgetScenario(scale: number): Promise<RateBudgetResul
 		try {
 			const wall =
 				how === 'ours'
-					? await runNode(fake, prompts, { concurrency: 5, maxRequestsPerMinute: 50, pollInterval: 5 * scale })
-					: await runClient(fake, prompts, { kind: 'fixed', everyMs: 2_000 * scale, retry429Ms: 2_000 }, 5);
+					? await runNode(fake, prompts, {
+							concurrency: 5,
+							maxRequestsPerMinute: 50,
+							pollInterval: 5 * scale,
+						})
+					: await runClient(
+							fake,
+							prompts,
+							{ kind: 'fixed', everyMs: 2_000 * scale, retry429Ms: 2_000 },
+							5,
+						);
 			return { wall_ms: wall, http_429: fake.rateLimited };
 		} finally {
 			await fake.stop();

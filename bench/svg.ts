@@ -21,7 +21,8 @@ export function latenessSvg(result: LatenessResult): string {
 	const maxX = Math.ceil(Math.max(...points.map((p) => p.x)) + 1);
 	const maxY = Math.ceil(Math.max(...points.map((p) => p.y)) + 0.5);
 	const sx = (x: number) => margin.left + (x / maxX) * (width - margin.left - margin.right);
-	const sy = (y: number) => height - margin.bottom - (y / maxY) * (height - margin.top - margin.bottom);
+	const sy = (y: number) =>
+		height - margin.bottom - (y / maxY) * (height - margin.top - margin.bottom);
 	const ticks = (max: number, scale: (v: number) => number, axis: 'x' | 'y') =>
 		Array.from({ length: max + 1 }, (_, v) =>
 			axis === 'x'

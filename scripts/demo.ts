@@ -32,7 +32,12 @@ async function chooseTarget(): Promise<Target> {
 	// A job of a few seconds, queued then processing, as Segmind's Flux workflow behaves.
 	const fake = new FakeSegmind({ scenario: { durationMs: 4_000, imageFormat: 'jpeg' } });
 	await fake.start();
-	return { label: `the fake Segmind at ${fake.baseUrl} (set SEGMIND_API_KEY for the real one)`, apiKey: fake.apiKey, baseUrl: fake.baseUrl, fake };
+	return {
+		label: `the fake Segmind at ${fake.baseUrl} (set SEGMIND_API_KEY for the real one)`,
+		apiKey: fake.apiKey,
+		baseUrl: fake.baseUrl,
+		fake,
+	};
 }
 
 /** One status line, redrawn in place on a terminal and printed per change elsewhere (CI logs). */
@@ -70,13 +75,20 @@ class ProgressLine {
 	}
 }
 
-const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+const EXTENSIONS: Record<string, string> = {
+	'image/png': 'png',
+	'image/jpeg': 'jpg',
+	'image/webp': 'webp',
+};
 
 /** The image's bytes: from the item's binary data when the node downloaded it, else from its URL. */
 async function imageBytes(item: INodeExecutionData): Promise<{ bytes: Buffer; extension: string }> {
 	const binary = item.binary?.data as IBinaryData | undefined;
 	if (binary?.data) {
-		return { bytes: Buffer.from(binary.data, 'base64'), extension: binary.fileExtension ?? EXTENSIONS[binary.mimeType] ?? 'img' };
+		return {
+			bytes: Buffer.from(binary.data, 'base64'),
+			extension: binary.fileExtension ?? EXTENSIONS[binary.mimeType] ?? 'img',
+		};
 	}
 	const response = await fetch(String(item.json.image_output));
 	if (!response.ok) throw new Error(`The image URL answered HTTP ${response.status}`);
@@ -92,7 +104,11 @@ async function main(): Promise<number> {
 
 	const progress = new ProgressLine(Boolean(process.stdout.isTTY));
 	const onLog = (entry: LogEntry) => {
-		if (entry.meta && typeof entry.meta.status === 'string' && entry.message.startsWith('Segmind request')) {
+		if (
+			entry.meta &&
+			typeof entry.meta.status === 'string' &&
+			entry.message.startsWith('Segmind request')
+		) {
 			progress.update(entry.meta.status || 'PENDING');
 		}
 	};

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { description as generate } from './actions/generate.operation';
 import { description as getCredits } from './actions/getCredits.operation';
@@ -16,7 +21,8 @@ export class FluxArtGenerator implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: 'Turn a short prompt into art with Segmind (Llama 3.1 enriches it, Flux.1 Schnell paints it)',
+		description:
+			'Turn a short prompt into art with Segmind (Llama 3.1 enriches it, Flux.1 Schnell paints it)',
 		defaults: { name: 'Flux Art Generator' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -52,7 +58,8 @@ export class FluxArtGenerator implements INodeType {
 						name: 'Submit',
 						value: 'submit',
 						action: 'Submit a prompt without waiting',
-						description: 'Submit a prompt and output its request ID at once; collect the image later with Get Result',
+						description:
+							'Submit a prompt and output its request ID at once; collect the image later with Get Result',
 					},
 				],
 			},

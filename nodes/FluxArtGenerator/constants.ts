@@ -78,7 +78,8 @@ export const MESSAGES = {
 	invalidInput: (reason: string) => `Segmind refused the input (HTTP 422): ${reason}`,
 	invalidInputHint:
 		'Check the prompt and the workflow ID: the workflow must take a text_prompt input.',
-	rateLimited: (status: number) => `Segmind's rate limit was hit (HTTP ${status}) and did not clear in time`,
+	rateLimited: (status: number) =>
+		`Segmind's rate limit was hit (HTTP ${status}) and did not clear in time`,
 	rateLimitedHint:
 		'Lower the number of items per run, or wait a minute and run again. The free plan allows about 5 requests a minute, Pro about 50.',
 	server: (status: number) => `Segmind answered with a server error (HTTP ${status})`,
@@ -94,7 +95,7 @@ export const MESSAGES = {
 	unreadable: (what: string, excerpt: string) =>
 		`Segmind's answer to the ${what} could not be read: ${excerpt}`,
 	unreadableHint:
-		'The answer was not the JSON Segmind documents. If the Base URL points at a proxy, check that it passes Segmind\'s answers through unchanged.',
+		"The answer was not the JSON Segmind documents. If the Base URL points at a proxy, check that it passes Segmind's answers through unchanged.",
 	noRequestId: 'Segmind accepted the prompt but its answer named no request ID and no poll URL',
 	noRequestIdHint:
 		'The job may still run. Check your request history at segmind.com → Console; do not simply retry, or you may be billed twice.',
@@ -102,7 +103,7 @@ export const MESSAGES = {
 	jobFailed: (requestId: string, reason: string) =>
 		`Segmind could not finish request ${requestId}: ${reason}`,
 	jobFailedHint:
-		'These are Segmind\'s own words. Often a different prompt helps (e.g. if a safety filter refused it).',
+		"These are Segmind's own words. Often a different prompt helps (e.g. if a safety filter refused it).",
 	noImage: (requestId: string, keys: string) =>
 		`Segmind finished request ${requestId} but its answer holds no image URL (outputs seen: ${keys})`,
 	noImageHint:
@@ -116,7 +117,8 @@ export const MESSAGES = {
 
 	imageGone: (status: number) =>
 		`The image could not be downloaded: its URL answered HTTP ${status}, so it has expired or is not reachable`,
-	imageHttp: (status: number) => `The image could not be downloaded: its host answered HTTP ${status}`,
+	imageHttp: (status: number) =>
+		`The image could not be downloaded: its host answered HTTP ${status}`,
 	imageNetwork: (words: string) => `The image could not be downloaded: ${words}`,
 	imageHint: (url: string) =>
 		`Segmind finished the job; only the download failed. The image URL is ${url} (Segmind keeps outputs for about 7 days). Turn off Download Image to output the URL only.`,

@@ -18,7 +18,11 @@ describe('Items at Once', () => {
 		// Early items take longest, so they finish last.
 		list.forEach((prompt, i) => durations.set(prompt, 1_600 - i * 180));
 		const started = Date.now();
-		const result = await run(fake, { textPrompt: '={{ $json.prompt }}', options: { concurrency: 4 } }, { items: list.map((prompt) => ({ prompt })) });
+		const result = await run(
+			fake,
+			{ textPrompt: '={{ $json.prompt }}', options: { concurrency: 4 } },
+			{ items: list.map((prompt) => ({ prompt })) },
+		);
 		const wall = Date.now() - started;
 		expect(result.error).toBeUndefined();
 		expect(result.items!.map((item) => item.json.text_prompt)).toEqual(list);
@@ -39,7 +43,14 @@ describe('Items at Once', () => {
 	});
 
 	test('mixed failures under Continue On Fail: each failed item stays in its place', async () => {
-		const items = [{ prompt: 'ok 0' }, { prompt: ' ' }, { prompt: 'ok 2' }, { prompt: 'ok 3' }, { prompt: '' }, { prompt: 'ok 5' }];
+		const items = [
+			{ prompt: 'ok 0' },
+			{ prompt: ' ' },
+			{ prompt: 'ok 2' },
+			{ prompt: 'ok 3' },
+			{ prompt: '' },
+			{ prompt: 'ok 5' },
+		];
 		const result = await run(
 			fake,
 			{ textPrompt: '={{ $json.prompt }}', options: { concurrency: 3 } },
@@ -48,7 +59,14 @@ describe('Items at Once', () => {
 		const out = result.items!;
 		expect(out).toHaveLength(6);
 		expect(out.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
-		expect(out.map((item) => (item.json.error ? 'error' : item.json.text_prompt))).toEqual(['ok 0', 'error', 'ok 2', 'ok 3', 'error', 'ok 5']);
+		expect(out.map((item) => (item.json.error ? 'error' : item.json.text_prompt))).toEqual([
+			'ok 0',
+			'error',
+			'ok 2',
+			'ok 3',
+			'error',
+			'ok 5',
+		]);
 		expect(fake.requestsTo('submit')).toHaveLength(4);
 	});
 
@@ -67,18 +85,32 @@ describe('Items at Once', () => {
 	test('a 429 holds back every item, not only the one that hit it', async () => {
 		durations.set('prompt 0', 300);
 		durations.set('prompt 1', 300);
-		fake.respond('poll', { status: 429, body: { error: 'Rate limit exceeded' }, headers: { 'retry-after': '2' } });
-		const result = await run(fake, { textPrompt: '={{ $json.prompt }}', options: { concurrency: 2 } }, { items: prompts(2).map((prompt) => ({ prompt })) });
+		fake.respond('poll', {
+			status: 429,
+			body: { error: 'Rate limit exceeded' },
+			headers: { 'retry-after': '2' },
+		});
+		const result = await run(
+			fake,
+			{ textPrompt: '={{ $json.prompt }}', options: { concurrency: 2 } },
+			{ items: prompts(2).map((prompt) => ({ prompt })) },
+		);
 		expect(result.error).toBeUndefined();
 		const refused = fake.requestsTo('poll')[0].time;
-		const after = fake.requests.filter((request) => request.host === 'api' && request.time > refused + 50);
+		const after = fake.requests.filter(
+			(request) => request.host === 'api' && request.time > refused + 50,
+		);
 		expect(after.length).toBeGreaterThan(0);
 		for (const request of after) expect(request.time - refused).toBeGreaterThanOrEqual(1_900);
 	});
 
 	test('an item failing without Continue On Fail stops the others and names their jobs', async () => {
 		const error = errorOf(
-			await run(fake, { textPrompt: '={{ $json.prompt }}', options: { concurrency: 3 } }, { items: [{ prompt: 'a' }, { prompt: 'b' }, { prompt: ' ' }] }),
+			await run(
+				fake,
+				{ textPrompt: '={{ $json.prompt }}', options: { concurrency: 3 } },
+				{ items: [{ prompt: 'a' }, { prompt: 'b' }, { prompt: ' ' }] },
+			),
 		);
 		expect(error.message).toBe('The Text Prompt is empty');
 		expect((error.context.other_jobs as unknown[]).length).toBe(fake.jobs.length);

@@ -35,12 +35,42 @@ describe('bad input fails before any request', () => {
 
 describe('HTTP errors on the submit: a message that says what to do, and no retry', () => {
 	test.each([
-		[401, { error: 'Invalid API key' }, 'Segmind rejected the API key (HTTP 401)', 'Check the API key'],
-		[402, { error: 'Insufficient credits' }, 'Not enough Segmind credits (HTTP 402)', 'Top up credits'],
-		[406, { error: 'Not enough credits' }, 'Not enough Segmind credits (HTTP 406)', 'Top up credits'],
-		[403, { error: 'Forbidden' }, 'Segmind does not allow this account to run workflow 66ba4126364d0f944f366a8f-v2 (HTTP 403)', 'plan'],
-		[404, { error: 'Workflow not found' }, 'Segmind knows no workflow "66ba4126364d0f944f366a8f-v2" (HTTP 404)', 'Check the Workflow ID'],
-		[422, { error: 'text_prompt must be a string' }, 'Segmind refused the input (HTTP 422): text_prompt must be a string', 'text_prompt'],
+		[
+			401,
+			{ error: 'Invalid API key' },
+			'Segmind rejected the API key (HTTP 401)',
+			'Check the API key',
+		],
+		[
+			402,
+			{ error: 'Insufficient credits' },
+			'Not enough Segmind credits (HTTP 402)',
+			'Top up credits',
+		],
+		[
+			406,
+			{ error: 'Not enough credits' },
+			'Not enough Segmind credits (HTTP 406)',
+			'Top up credits',
+		],
+		[
+			403,
+			{ error: 'Forbidden' },
+			'Segmind does not allow this account to run workflow 66ba4126364d0f944f366a8f-v2 (HTTP 403)',
+			'plan',
+		],
+		[
+			404,
+			{ error: 'Workflow not found' },
+			'Segmind knows no workflow "66ba4126364d0f944f366a8f-v2" (HTTP 404)',
+			'Check the Workflow ID',
+		],
+		[
+			422,
+			{ error: 'text_prompt must be a string' },
+			'Segmind refused the input (HTTP 422): text_prompt must be a string',
+			'text_prompt',
+		],
 	])('HTTP %d', async (status, body, message, hint) => {
 		fake.respond('submit', { status, body });
 		const result = await run(fake, {});
@@ -67,7 +97,7 @@ describe('HTTP errors on the submit: a message that says what to do, and no retr
 	});
 });
 
-describe('the job fails at Segmind: Segmind\'s own words', () => {
+describe("the job fails at Segmind: Segmind's own words", () => {
 	const expected: Record<FailureShape, string> = {
 		'error_message-string': 'NSFW content detected',
 		'error_message-object': 'Model crashed: CUDA OOM',
@@ -104,9 +134,15 @@ describe('timeout', () => {
 		const error = errorOf(result);
 		const { requestId } = fake.jobs[0];
 		const pollUrl = `${fake.baseUrl}/workflows/request/${requestId}`;
-		expect(error.message).toBe(`Segmind had not finished request ${requestId} after 2 s (last status: PROCESSING)`);
+		expect(error.message).toBe(
+			`Segmind had not finished request ${requestId} after 2 s (last status: PROCESSING)`,
+		);
 		expect(error.description).toContain(pollUrl);
-		expect(error.context).toMatchObject({ code: 'TIMEOUT', request_id: requestId, poll_url: pollUrl });
+		expect(error.context).toMatchObject({
+			code: 'TIMEOUT',
+			request_id: requestId,
+			poll_url: pollUrl,
+		});
 		expect(elapsed).toBeGreaterThanOrEqual(2_000);
 		expect(elapsed).toBeLessThan(6_000);
 		expect(fake.requestsTo('submit')).toHaveLength(1);
@@ -117,7 +153,9 @@ describe('answers the node cannot use', () => {
 	test('COMPLETED without any image URL fails clearly after a few re-reads', async () => {
 		fake.respond('poll', { status: 200, body: { status: 'COMPLETED', output: '[]' }, times: 10 });
 		const error = errorOf(await run(fake, {}));
-		expect(error.message).toContain(`Segmind finished request ${fake.jobs[0].requestId} but its answer holds no image URL`);
+		expect(error.message).toContain(
+			`Segmind finished request ${fake.jobs[0].requestId} but its answer holds no image URL`,
+		);
 		expect(error.context).toMatchObject({ code: 'INVALID_RESPONSE' });
 	});
 });
@@ -127,7 +165,11 @@ describe('nothing dropped', () => {
 		// The third item fails: n8n will discard the node's output, so the error lists the first two
 		// images, which were made and billed.
 		const items = [{ prompt: 'one' }, { prompt: 'two' }, { prompt: ' ' }];
-		const result = await run(fake, { textPrompt: '={{ $json.prompt }}', options: { concurrency: 1 } }, { items });
+		const result = await run(
+			fake,
+			{ textPrompt: '={{ $json.prompt }}', options: { concurrency: 1 } },
+			{ items },
+		);
 		const error = errorOf(result);
 		expect(error.message).toBe('The Text Prompt is empty');
 		const others = error.context.other_jobs as Array<Record<string, unknown>>;
@@ -146,12 +188,19 @@ describe('nothing dropped', () => {
 	test('several at once: jobs still running when an item fails are named with their poll URLs', async () => {
 		fake.setScenario({ durationMs: 3_000 });
 		const items = [{ prompt: 'one' }, { prompt: 'two' }, { prompt: ' ' }];
-		const result = await run(fake, { textPrompt: '={{ $json.prompt }}', options: { concurrency: 3 } }, { items });
+		const result = await run(
+			fake,
+			{ textPrompt: '={{ $json.prompt }}', options: { concurrency: 3 } },
+			{ items },
+		);
 		const error = errorOf(result);
 		expect(error.message).toBe('The Text Prompt is empty');
 		const others = error.context.other_jobs as Array<Record<string, unknown>>;
-		expect(others.map((job) => job.request_id).sort()).toEqual(fake.jobs.map((job) => job.requestId).sort());
-		for (const job of others) expect(job.poll_url).toEqual(expect.stringContaining(String(job.request_id)));
+		expect(others.map((job) => job.request_id).sort()).toEqual(
+			fake.jobs.map((job) => job.requestId).sort(),
+		);
+		for (const job of others)
+			expect(job.poll_url).toEqual(expect.stringContaining(String(job.request_id)));
 		expect(error.description).toContain('not finished');
 	});
 });
@@ -169,7 +218,11 @@ describe('the key is never shown', () => {
 describe('Continue On Fail', () => {
 	test('failed items become {error, request_id}; the others go on', async () => {
 		const items = [{ prompt: 'a cat' }, { prompt: '' }, { prompt: 'a dog' }];
-		const result = await run(fake, { textPrompt: '={{ $json.prompt }}' }, { items, onError: 'continueRegularOutput' });
+		const result = await run(
+			fake,
+			{ textPrompt: '={{ $json.prompt }}' },
+			{ items, onError: 'continueRegularOutput' },
+		);
 		expect(result.error).toBeUndefined();
 		const out = result.items!;
 		expect(out).toHaveLength(3);

@@ -14,8 +14,10 @@ import { run, useFakeSegmind } from './helpers';
 const fake = useFakeSegmind();
 const EXAMPLES = path.join(PACKAGE_ROOT, 'examples');
 
-const load = (file: string) => JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) as IWorkflowBase;
-const fluxNodeOf = (workflow: IWorkflowBase) => workflow.nodes.find((node) => node.type === FLUX_NODE_TYPE) as INode;
+const load = (file: string) =>
+	JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) as IWorkflowBase;
+const fluxNodeOf = (workflow: IWorkflowBase) =>
+	workflow.nodes.find((node) => node.type === FLUX_NODE_TYPE) as INode;
 const nextNodeOf = (workflow: IWorkflowBase, name: string) => {
 	const target = workflow.connections[name]?.main?.[0]?.[0]?.node;
 	return workflow.nodes.find((node) => node.name === target) as INode;
@@ -23,21 +25,27 @@ const nextNodeOf = (workflow: IWorkflowBase, name: string) => {
 
 /** The Code node's own JavaScript gives the prompts, so the test uses the example's real ones. */
 function itemsFromCodeNode(node: INode): IDataObject[] {
-	const produce = new Function(String(node.parameters.jsCode)) as () => Array<{ json: IDataObject }>;
+	const produce = new Function(String(node.parameters.jsCode)) as () => Array<{
+		json: IDataObject;
+	}>;
 	return produce().map((item) => item.json);
 }
 
 /** What the node before the Flux Art Generator hands it, per example. */
 const upstreamItems: Record<string, (workflow: IWorkflowBase) => IDataObject[]> = {
 	'schedule-to-email.json': () => [{ timestamp: '2026-11-25T08:00:00.000+00:00' }],
-	'prompts-to-disk.json': (workflow) => itemsFromCodeNode(workflow.nodes.find((node) => node.type === 'n8n-nodes-base.code')!),
-	'webhook-to-image.json': () => [{ headers: {}, params: {}, query: {}, body: { prompt: 'a red fox in the snow' } }],
+	'prompts-to-disk.json': (workflow) =>
+		itemsFromCodeNode(workflow.nodes.find((node) => node.type === 'n8n-nodes-base.code')!),
+	'webhook-to-image.json': () => [
+		{ headers: {}, params: {}, query: {}, body: { prompt: 'a red fox in the snow' } },
+	],
 };
 
 /** Where each downstream node reads its file from. */
 function binaryFieldReadBy(node: INode): string | undefined {
 	const parameters = node.parameters as IDataObject;
-	if (node.type === 'n8n-nodes-base.emailSend') return (parameters.options as IDataObject)?.attachments as string;
+	if (node.type === 'n8n-nodes-base.emailSend')
+		return (parameters.options as IDataObject)?.attachments as string;
 	if (node.type === 'n8n-nodes-base.readWriteFile') return parameters.dataPropertyName as string;
 	if (node.type === 'n8n-nodes-base.respondToWebhook') return parameters.inputFieldName as string;
 	return undefined;
@@ -63,12 +71,26 @@ describe(RESUME_EXAMPLE, () => {
 
 	test('a job that outlives the Generate timeout is collected by Get Result, submitted once', async () => {
 		fake.setScenario({ durationMs: 2_000 });
-		const shortTimeout = { ...(generate.parameters.options as IDataObject), timeout: 1, pollInterval: 0.5 };
-		const generated = await run(fake, { ...generate.parameters, options: shortTimeout }, { onError: 'continueRegularOutput' });
+		const shortTimeout = {
+			...(generate.parameters.options as IDataObject),
+			timeout: 1,
+			pollInterval: 0.5,
+		};
+		const generated = await run(
+			fake,
+			{ ...generate.parameters, options: shortTimeout },
+			{ onError: 'continueRegularOutput' },
+		);
 		expect(generated.items![0].json.code).toBe('TIMEOUT');
-		const resumed = await run(fake, { ...getResult.parameters, options: { pollInterval: 0.5 } }, { items: [generated.items![0].json] });
+		const resumed = await run(
+			fake,
+			{ ...getResult.parameters, options: { pollInterval: 0.5 } },
+			{ items: [generated.items![0].json] },
+		);
 		expect(resumed.error).toBeUndefined();
-		expect(await binaryBytes(resumed.items![0].binary!.data)).toEqual(fake.imageBytesFor(fake.jobs[0].requestId));
+		expect(await binaryBytes(resumed.items![0].binary!.data)).toEqual(
+			fake.imageBytesFor(fake.jobs[0].requestId),
+		);
 		expect(fake.requestsTo('submit')).toHaveLength(1);
 	});
 });
@@ -83,23 +105,39 @@ describe.each(Object.keys(upstreamItems))('%s', (file) => {
 		expect(flux).toBeDefined();
 		expect(flux.typeVersion).toBe(1);
 		expect(Object.keys(flux.credentials ?? {})).toEqual(['segmindApi']);
-		expect(Object.values(workflow.connections).some((c) => c.main?.[0]?.some((t) => t.node === flux.name))).toBe(true);
+		expect(
+			Object.values(workflow.connections).some((c) =>
+				c.main?.[0]?.some((t) => t.node === flux.name),
+			),
+		).toBe(true);
 	});
 
 	test('its next node reads the binary field the Flux node writes', () => {
-		const written = ((flux.parameters.options as IDataObject)?.binaryPropertyName as string) ?? 'data';
+		const written =
+			((flux.parameters.options as IDataObject)?.binaryPropertyName as string) ?? 'data';
 		expect(flux.parameters.downloadImage ?? true).toBe(true);
 		expect(binaryFieldReadBy(nextNodeOf(workflow, flux.name))).toBe(written);
 	});
 
 	test('its Flux node runs in the engine and outputs the image', async () => {
 		const items = upstreamItems[file](workflow);
-		const result = await run(fake, { ...flux.parameters, options: { ...(flux.parameters.options as IDataObject), pollInterval: 0.5 } }, { items });
+		const result = await run(
+			fake,
+			{
+				...flux.parameters,
+				options: { ...(flux.parameters.options as IDataObject), pollInterval: 0.5 },
+			},
+			{ items },
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(items.length);
 		for (const [index, item] of result.items!.entries()) {
 			const { requestId, prompt } = fake.jobs[index];
-			expect(item.json).toMatchObject({ request_id: requestId, text_prompt: prompt, image_output: expect.stringContaining(requestId) });
+			expect(item.json).toMatchObject({
+				request_id: requestId,
+				text_prompt: prompt,
+				image_output: expect.stringContaining(requestId),
+			});
 			expect(await binaryBytes(item.binary!.data)).toEqual(fake.imageBytesFor(requestId));
 		}
 		expect(fake.requestsTo('submit')).toHaveLength(items.length);

@@ -32,21 +32,32 @@ const gapAfterFirstPoll = (f: FakeSegmind) => pollsOf(f)[1].time - pollsOf(f)[0]
 const rows: Row[] = [
 	{
 		name: '429 on the submit, then success: retried (Segmind provably did not take it)',
-		arrange: (f) => f.respond('submit', { status: 429, body: { error: 'Rate limit exceeded' }, headers: { 'retry-after': '0' } }),
+		arrange: (f) =>
+			f.respond('submit', {
+				status: 429,
+				body: { error: 'Rate limit exceeded' },
+				headers: { 'retry-after': '0' },
+			}),
 		outcome: 'image',
 		submits: 2,
 		jobs: 1,
 	},
 	{
 		name: '429 on polls with Retry-After: 1: waits as told, then the image',
-		arrange: (f) => f.respond('poll', { status: 429, body: { error: 'Rate limit exceeded' }, headers: { 'retry-after': '1' } }),
+		arrange: (f) =>
+			f.respond('poll', {
+				status: 429,
+				body: { error: 'Rate limit exceeded' },
+				headers: { 'retry-after': '1' },
+			}),
 		outcome: 'image',
 		submits: 1,
 		check: (_r, f) => expect(gapAfterFirstPoll(f)).toBeGreaterThanOrEqual(950),
 	},
 	{
 		name: '429 on polls without Retry-After: back-off with jitter, then the image',
-		arrange: (f) => f.respond('poll', { status: 429, body: { error: 'Rate limit exceeded' }, times: 2 }),
+		arrange: (f) =>
+			f.respond('poll', { status: 429, body: { error: 'Rate limit exceeded' }, times: 2 }),
 		outcome: 'image',
 		submits: 1,
 		check: (_r, f) => expect(pollsOf(f).length).toBeGreaterThanOrEqual(3),
@@ -54,14 +65,20 @@ const rows: Row[] = [
 	...[500, 502, 503].map(
 		(status): Row => ({
 			name: `${status} on a poll (HTML body): retried, then the image`,
-			arrange: (f) => f.respond('poll', { status, body: `<html><h1>${status}</h1></html>`, headers: { 'retry-after': '0' } }),
+			arrange: (f) =>
+				f.respond('poll', {
+					status,
+					body: `<html><h1>${status}</h1></html>`,
+					headers: { 'retry-after': '0' },
+				}),
 			outcome: 'image',
 			submits: 1,
 		}),
 	),
 	{
 		name: '503 with an empty body on polls, twice: retried, then the image',
-		arrange: (f) => f.respond('poll', { status: 503, body: '', times: 2, headers: { 'retry-after': '0' } }),
+		arrange: (f) =>
+			f.respond('poll', { status: 503, body: '', times: 2, headers: { 'retry-after': '0' } }),
 		outcome: 'image',
 		submits: 1,
 	},
@@ -85,7 +102,11 @@ const rows: Row[] = [
 	{
 		name: 'the submit connection drops after Segmind accepted: NOT resent',
 		arrange: (f) => f.respond('submit', { status: 200, destroy: true, afterAccept: true }),
-		outcome: { code: 'NETWORK', message: /broke after the prompt was sent \(the connection was reset\), so it is unknown whether Segmind accepted it/ },
+		outcome: {
+			code: 'NETWORK',
+			message:
+				/broke after the prompt was sent \(the connection was reset\), so it is unknown whether Segmind accepted it/,
+		},
 		submits: 1,
 		jobs: 1,
 		check: (r) => expect(errorOf(r).description).toContain('request history'),
@@ -115,7 +136,10 @@ const rows: Row[] = [
 	{
 		name: 'FAILED (error_message string)',
 		arrange: (f) => f.setScenario({ fail: { shape: 'error_message-string' } }),
-		outcome: { code: 'FAILED', message: /could not finish request [0-9a-f]{32}: NSFW content detected/ },
+		outcome: {
+			code: 'FAILED',
+			message: /could not finish request [0-9a-f]{32}: NSFW content detected/,
+		},
 		submits: 1,
 	},
 	{
@@ -158,13 +182,20 @@ const rows: Row[] = [
 	{
 		name: '404 on a poll (request past retention)',
 		arrange: (f) => f.respond('poll', { status: 404, body: { error: 'Request not found' } }),
-		outcome: { code: 'NOT_FOUND', message: /Segmind no longer knows request [0-9a-f]{32} \(HTTP 404\)/ },
+		outcome: {
+			code: 'NOT_FOUND',
+			message: /Segmind no longer knows request [0-9a-f]{32} \(HTTP 404\)/,
+		},
 		submits: 1,
 	},
 	{
 		name: '422 on the submit',
-		arrange: (f) => f.respond('submit', { status: 422, body: { error: 'text_prompt is required' } }),
-		outcome: { code: 'INVALID_INPUT', message: 'Segmind refused the input (HTTP 422): text_prompt is required' },
+		arrange: (f) =>
+			f.respond('submit', { status: 422, body: { error: 'text_prompt is required' } }),
+		outcome: {
+			code: 'INVALID_INPUT',
+			message: 'Segmind refused the input (HTTP 422): text_prompt is required',
+		},
 		submits: 1,
 		jobs: 0,
 	},
@@ -172,7 +203,10 @@ const rows: Row[] = [
 		name: 'a non-JSON 200 on polls, every time: retried, then a clear error',
 		arrange: (f) => f.respond('poll', { status: 200, body: '<html>maintenance</html>', times: 20 }),
 		parameters: { options: { timeout: 4 } },
-		outcome: { code: 'INVALID_RESPONSE', message: /answer to the poll could not be read: "<html>maintenance<\/html>"/ },
+		outcome: {
+			code: 'INVALID_RESPONSE',
+			message: /answer to the poll could not be read: "<html>maintenance<\/html>"/,
+		},
 		submits: 1,
 	},
 	{
@@ -185,7 +219,10 @@ const rows: Row[] = [
 	{
 		name: 'a submit answer with neither request_id nor poll_url',
 		arrange: (f) => f.respond('submit', { status: 200, body: { status: 'QUEUED', message: 'ok' } }),
-		outcome: { code: 'INVALID_RESPONSE', message: 'Segmind accepted the prompt but its answer named no request ID and no poll URL' },
+		outcome: {
+			code: 'INVALID_RESPONSE',
+			message: 'Segmind accepted the prompt but its answer named no request ID and no poll URL',
+		},
 		submits: 1,
 		jobs: 0,
 	},
@@ -193,30 +230,45 @@ const rows: Row[] = [
 		name: 'an unknown status until the timeout: TIMEOUT naming it, the request id and the poll URL',
 		arrange: (f) => f.setScenario({ pendingStatus: 'WARMING_UP', neverFinish: true }),
 		parameters: { options: { timeout: 2 } },
-		outcome: { code: 'TIMEOUT', message: /had not finished request [0-9a-f]{32} after 2 s \(last status: WARMING_UP\)/ },
+		outcome: {
+			code: 'TIMEOUT',
+			message: /had not finished request [0-9a-f]{32} after 2 s \(last status: WARMING_UP\)/,
+		},
 		submits: 1,
-		check: (r, f) => expect(errorOf(r).description).toContain(`/workflows/request/${f.jobs[0].requestId}`),
+		check: (r, f) =>
+			expect(errorOf(r).description).toContain(`/workflows/request/${f.jobs[0].requestId}`),
 	},
 	{
 		name: 'a foreign-origin poll_url: followed without the key',
 		arrange: (f) => f.setScenario({ pollPath: 'foreign' }),
 		outcome: 'image',
 		submits: 1,
-		check: (_r, f) => expect(pollsOf(f).every((poll) => poll.host === 'images' && !poll.headers['x-api-key'])).toBe(true),
+		check: (_r, f) =>
+			expect(pollsOf(f).every((poll) => poll.host === 'images' && !poll.headers['x-api-key'])).toBe(
+				true,
+			),
 	},
 	{
 		name: 'the image URL answers 404',
 		arrange: (f) => f.respond('image', { status: 404, body: 'NoSuchKey' }),
-		outcome: { code: 'NOT_FOUND', message: /image could not be downloaded: its URL answered HTTP 404/ },
+		outcome: {
+			code: 'NOT_FOUND',
+			message: /image could not be downloaded: its URL answered HTTP 404/,
+		},
 		submits: 1,
-		check: (r) => expect(errorOf(r).context.image_output).toEqual(expect.stringContaining('/images/')),
+		check: (r) =>
+			expect(errorOf(r).context.image_output).toEqual(expect.stringContaining('/images/')),
 	},
 ];
 
 describe('fault matrix', () => {
 	test.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
 		row.arrange(fake);
-		const result = await run(fake, { options: { pollInterval: 0.5 }, ...row.parameters }, { apiKey: row.apiKey });
+		const result = await run(
+			fake,
+			{ options: { pollInterval: 0.5 }, ...row.parameters },
+			{ apiKey: row.apiKey },
+		);
 		if (row.outcome === 'image') {
 			expect(result.error).toBeUndefined();
 			const [item] = result.items!;
@@ -228,7 +280,8 @@ describe('fault matrix', () => {
 			if (typeof row.outcome.message === 'string') expect(error.message).toBe(row.outcome.message);
 			else expect(error.message).toMatch(row.outcome.message);
 			// Every error names the job once there is one.
-			if (fake.jobs.length === 1 && row.jobs === undefined) expect(error.context.request_id).toBe(fake.jobs[0].requestId);
+			if (fake.jobs.length === 1 && row.jobs === undefined)
+				expect(error.context.request_id).toBe(fake.jobs[0].requestId);
 		}
 		expect(fake.requestsTo('submit')).toHaveLength(row.submits);
 		expect(fake.jobs).toHaveLength(row.jobs ?? 1);

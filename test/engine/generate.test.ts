@@ -9,7 +9,9 @@ const fake = useFakeSegmind();
 
 describe('Generate', () => {
 	test('one item: the image URL, the credits, the request id and the rest', async () => {
-		const result = await run(fake, { textPrompt: 'goddess woman playing guitar with passion in saree' });
+		const result = await run(fake, {
+			textPrompt: 'goddess woman playing guitar with passion in saree',
+		});
 		expect(result.error).toBeUndefined();
 		const [job] = fake.jobs;
 		expect(result.items).toHaveLength(1);
@@ -37,7 +39,11 @@ describe('Generate', () => {
 		const result = await run(fake, parameters, { items: prompts.map((prompt) => ({ prompt })) });
 		expect(result.error).toBeUndefined();
 		expect(result.items!.map((item) => item.json.text_prompt)).toEqual(prompts);
-		expect(result.items!.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items!.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(fake.requestsTo('submit')).toHaveLength(3);
 		expect(fake.jobs.map((job) => job.prompt)).toEqual(prompts);
 		expect(new Set(result.items!.map((item) => item.json.request_id)).size).toBe(3);
@@ -52,21 +58,39 @@ describe('Generate', () => {
 		expect(fake.requestsTo('submit')[0].path).toBe('/workflows/0123456789abcdef01234567-v3');
 	});
 
-	const shapes: OutputShape[] = ['output-string', 'output-list', 'output-object', 'output-plain-values', 'flat', 'flat-list'];
+	const shapes: OutputShape[] = [
+		'output-string',
+		'output-list',
+		'output-object',
+		'output-plain-values',
+		'flat',
+		'flat-list',
+	];
 	test.each(shapes)('output shape %s', async (outputShape) => {
 		fake.setScenario({ outputShape, imageFormat: 'jpeg' });
 		const result = await run(fake, {});
-		expect(result.items![0].json.image_output).toBe(`${fake.imageBaseUrl}/images/${fake.jobs[0].requestId}.jpg`);
+		expect(result.items![0].json.image_output).toBe(
+			`${fake.imageBaseUrl}/images/${fake.jobs[0].requestId}.jpg`,
+		);
 	});
 
-	const paths: PollPath[] = ['requests', 'workflows-request', 'v1-requests', 'relative', 'placeholder', 'missing'];
+	const paths: PollPath[] = [
+		'requests',
+		'workflows-request',
+		'v1-requests',
+		'relative',
+		'placeholder',
+		'missing',
+	];
 	test.each(paths)('poll URL form %s: followed, with the key', async (pollPath) => {
 		fake.setScenario({ pollPath });
 		const result = await run(fake, {});
 		expect(result.items![0].json.request_id).toBe(fake.jobs[0].requestId);
 		const polls = fake.requestsTo('poll');
 		expect(polls.length).toBeGreaterThanOrEqual(1);
-		expect(polls.every((poll) => poll.host === 'api' && poll.path.endsWith(fake.jobs[0].requestId))).toBe(true);
+		expect(
+			polls.every((poll) => poll.host === 'api' && poll.path.endsWith(fake.jobs[0].requestId)),
+		).toBe(true);
 		expectKeyOnlyOnApi(fake, result);
 	});
 

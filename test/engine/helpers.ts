@@ -21,7 +21,11 @@ export interface RunOptions {
 }
 
 /** Runs the node with short waits, so a test takes a second, not minutes. */
-export async function run(fake: FakeSegmind, parameters: INodeParameters, options: RunOptions = {}): Promise<FluxRun> {
+export async function run(
+	fake: FakeSegmind,
+	parameters: INodeParameters,
+	options: RunOptions = {},
+): Promise<FluxRun> {
 	return await runFluxNode({
 		credentials: { apiKey: options.apiKey ?? fake.apiKey, baseUrl: fake.baseUrl },
 		parameters: {
@@ -51,5 +55,11 @@ export function expectKeyOnlyOnApi(fake: FakeSegmind, result?: FluxRun, key = fa
 
 export const errorOf = (result: FluxRun) => {
 	expect(result.error).toBeDefined();
-	return result.error as { message: string; description?: string; name: string; httpCode?: string; context: IDataObject };
+	return result.error as {
+		message: string;
+		description?: string;
+		name: string;
+		httpCode?: string;
+		context: IDataObject;
+	};
 };

@@ -35,12 +35,24 @@ describe('Submit', () => {
 describe('Get Result', () => {
 	test('Submit → Get Result (wait) gives the same image Generate gives, with one submit', async () => {
 		const submitted = await run(fake, { operation: 'submit', textPrompt: 'a lighthouse' });
-		const result = await run(fake, { operation: 'getResult' }, { items: [submitted.items![0].json] });
+		const result = await run(
+			fake,
+			{ operation: 'getResult' },
+			{ items: [submitted.items![0].json] },
+		);
 		expect(result.error).toBeUndefined();
 		const [item] = result.items!;
 		const { requestId } = fake.jobs[0];
-		expect(item.json).toMatchObject({ request_id: requestId, done: true, status: 'COMPLETED', image_output: expect.stringContaining(requestId) });
-		expect(item.binary!.data).toMatchObject({ fileName: `${requestId}.png`, mimeType: 'image/png' });
+		expect(item.json).toMatchObject({
+			request_id: requestId,
+			done: true,
+			status: 'COMPLETED',
+			image_output: expect.stringContaining(requestId),
+		});
+		expect(item.binary!.data).toMatchObject({
+			fileName: `${requestId}.png`,
+			mimeType: 'image/png',
+		});
 		expect(await binaryBytes(item.binary!.data)).toEqual(fake.imageBytesFor(requestId));
 		expect(fake.requestsTo('submit')).toHaveLength(1);
 		expectKeyOnlyOnApi(fake, result);
@@ -49,7 +61,11 @@ describe('Get Result', () => {
 	test('check once: a job still running gives done: false and its status', async () => {
 		fake.setScenario({ durationMs: 5_000 });
 		const submitted = await run(fake, { operation: 'submit' });
-		const result = await run(fake, { operation: 'getResult', waitForImage: false }, { items: [submitted.items![0].json] });
+		const result = await run(
+			fake,
+			{ operation: 'getResult', waitForImage: false },
+			{ items: [submitted.items![0].json] },
+		);
 		expect(result.items![0].json).toEqual({
 			request_id: fake.jobs[0].requestId,
 			poll_url: submitted.items![0].json.poll_url,
@@ -63,7 +79,11 @@ describe('Get Result', () => {
 	test('check once: a finished job gives its image at once', async () => {
 		fake.setScenario({ durationMs: 0 });
 		const submitted = await run(fake, { operation: 'submit' });
-		const result = await run(fake, { operation: 'getResult', waitForImage: false }, { items: [submitted.items![0].json] });
+		const result = await run(
+			fake,
+			{ operation: 'getResult', waitForImage: false },
+			{ items: [submitted.items![0].json] },
+		);
 		expect(result.items![0].json).toMatchObject({ done: true, polls: 1 });
 		expect(result.items![0].binary?.data).toBeDefined();
 	});
@@ -71,9 +91,19 @@ describe('Get Result', () => {
 	test('the request ID alone (documented poll path), and a poll URL given in the ID field', async () => {
 		const submitted = await run(fake, { operation: 'submit', downloadImage: false });
 		const { requestId } = fake.jobs[0];
-		const byId = await run(fake, { operation: 'getResult', requestId, pollUrl: '', downloadImage: false });
+		const byId = await run(fake, {
+			operation: 'getResult',
+			requestId,
+			pollUrl: '',
+			downloadImage: false,
+		});
 		expect(byId.items![0].json).toMatchObject({ request_id: requestId, done: true });
-		const byUrl = await run(fake, { operation: 'getResult', requestId: String(submitted.items![0].json.poll_url), pollUrl: '', downloadImage: false });
+		const byUrl = await run(fake, {
+			operation: 'getResult',
+			requestId: String(submitted.items![0].json.poll_url),
+			pollUrl: '',
+			downloadImage: false,
+		});
 		expect(byUrl.items![0].json).toMatchObject({ request_id: requestId, done: true });
 	});
 
@@ -86,19 +116,27 @@ describe('Get Result', () => {
 	test('a job that failed at Segmind', async () => {
 		fake.setScenario({ fail: { shape: 'error' }, durationMs: 0 });
 		const submitted = await run(fake, { operation: 'submit' });
-		const error = errorOf(await run(fake, { operation: 'getResult' }, { items: [submitted.items![0].json] }));
+		const error = errorOf(
+			await run(fake, { operation: 'getResult' }, { items: [submitted.items![0].json] }),
+		);
 		expect(error.message).toContain('Upstream model timeout');
 		expect(error.context.code).toBe('FAILED');
 	});
 
 	test('resume: a Generate that timed out under Continue On Fail is finished by Get Result fed its error item', async () => {
 		fake.setScenario({ durationMs: 2_500 });
-		const generated = await run(fake, { options: { timeout: 1 } }, { onError: 'continueRegularOutput' });
+		const generated = await run(
+			fake,
+			{ options: { timeout: 1 } },
+			{ onError: 'continueRegularOutput' },
+		);
 		const errorItem = generated.items![0].json;
 		expect(errorItem).toMatchObject({ code: 'TIMEOUT', request_id: fake.jobs[0].requestId });
 		const resumed = await run(fake, { operation: 'getResult' }, { items: [errorItem] });
 		expect(resumed.error).toBeUndefined();
-		expect(await binaryBytes(resumed.items![0].binary!.data)).toEqual(fake.imageBytesFor(fake.jobs[0].requestId));
+		expect(await binaryBytes(resumed.items![0].binary!.data)).toEqual(
+			fake.imageBytesFor(fake.jobs[0].requestId),
+		);
 		expect(fake.requestsTo('submit')).toHaveLength(1);
 	});
 });
@@ -127,13 +165,30 @@ describe('custom workflow inputs', () => {
 				extraInputsJson: '{"seed": 42, "negative_prompt": "blurry"}',
 			},
 		});
-		expect(fake.jobs[0].body).toEqual({ style: 'watercolor', seed: 42, negative_prompt: 'blurry', text_prompt: 'a lighthouse at dawn' });
+		expect(fake.jobs[0].body).toEqual({
+			style: 'watercolor',
+			seed: 42,
+			negative_prompt: 'blurry',
+			text_prompt: 'a lighthouse at dawn',
+		});
 	});
 
 	test.each([
-		['JSON that is not an object', { extraInputsJson: '[1, 2]' }, 'Extra Workflow Inputs (JSON) must be one JSON object'],
-		['JSON that does not parse', { extraInputsJson: '{style:' }, 'Extra Workflow Inputs (JSON) must be one JSON object'],
-		['a second text_prompt', { extraInputs: { input: [{ name: 'text_prompt', value: 'x' }] } }, 'Extra Workflow Inputs may not set text_prompt'],
+		[
+			'JSON that is not an object',
+			{ extraInputsJson: '[1, 2]' },
+			'Extra Workflow Inputs (JSON) must be one JSON object',
+		],
+		[
+			'JSON that does not parse',
+			{ extraInputsJson: '{style:' },
+			'Extra Workflow Inputs (JSON) must be one JSON object',
+		],
+		[
+			'a second text_prompt',
+			{ extraInputs: { input: [{ name: 'text_prompt', value: 'x' }] } },
+			'Extra Workflow Inputs may not set text_prompt',
+		],
 	])('%s fails before any request', async (_name, options, message) => {
 		const error = errorOf(await run(fake, { options }));
 		expect(error.message).toBe(message);
@@ -153,7 +208,10 @@ describe('as an AI Agent tool', () => {
 		// parameters read them through $fromAI().
 		const result = await run(
 			fake,
-			{ textPrompt: "={{ $fromAI('prompt', 'What to paint, in plain words', 'string') }}", downloadImage: false },
+			{
+				textPrompt: "={{ $fromAI('prompt', 'What to paint, in plain words', 'string') }}",
+				downloadImage: false,
+			},
 			{ items: [{ prompt: 'a robot reading a book, pencil sketch' }] },
 		);
 		expect(result.error).toBeUndefined();
@@ -169,10 +227,15 @@ describe('as an AI Agent tool', () => {
 
 describe('saved workflows from before operations existed', () => {
 	test('a workflow without `operation` still generates', async () => {
-		const workflow = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'test/fixtures/workflow-0.1.0.json'), 'utf8')) as IWorkflowBase;
+		const workflow = JSON.parse(
+			readFileSync(path.join(PACKAGE_ROOT, 'test/fixtures/workflow-0.1.0.json'), 'utf8'),
+		) as IWorkflowBase;
 		const node = workflow.nodes.find((candidate) => candidate.type === FLUX_NODE_TYPE) as INode;
 		expect(node.parameters.operation).toBeUndefined();
 		const result = await run(fake, node.parameters);
-		expect(result.items![0].json).toMatchObject({ request_id: fake.jobs[0].requestId, status: 'COMPLETED' });
+		expect(result.items![0].json).toMatchObject({
+			request_id: fake.jobs[0].requestId,
+			status: 'COMPLETED',
+		});
 	});
 });

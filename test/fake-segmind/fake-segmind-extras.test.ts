@@ -66,7 +66,7 @@ describe('FakeSegmind scripted responses', () => {
 		await other.stop();
 		expect(Date.now() - before).toBeLessThan(1000);
 		// fetch rejects with a TypeError from Node's realm, not jest's, so compare by name.
-		expect((await stillHanging as { name?: string }).name).toBe('TypeError');
+		expect(((await stillHanging) as { name?: string }).name).toBe('TypeError');
 		expect(() => other.baseUrl).toThrow();
 	});
 

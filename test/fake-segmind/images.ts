@@ -48,7 +48,9 @@ export function artPixels(prompt: string): (x: number, y: number) => Rgb {
 export function renderArt(prompt: string, format: ImageFormat, paddingBytes = 0): Buffer {
 	const pixels = artPixels(prompt);
 	const image =
-		format === 'png' ? encodePng(IMAGE_SIZE, IMAGE_SIZE, pixels) : encodeJpeg(IMAGE_SIZE, IMAGE_SIZE, pixels);
+		format === 'png'
+			? encodePng(IMAGE_SIZE, IMAGE_SIZE, pixels)
+			: encodeJpeg(IMAGE_SIZE, IMAGE_SIZE, pixels);
 	return paddingBytes > 0 ? padImage(image, format, paddingBytes) : image;
 }
 
@@ -60,7 +62,11 @@ export function renderArt(prompt: string, format: ImageFormat, paddingBytes = 0)
 function padImage(image: Buffer, format: ImageFormat, paddingBytes: number): Buffer {
 	if (format === 'png') {
 		const iend = image.subarray(image.length - 12);
-		return Buffer.concat([image.subarray(0, image.length - 12), pngChunk('paDd', Buffer.alloc(paddingBytes, 0x2e)), iend]);
+		return Buffer.concat([
+			image.subarray(0, image.length - 12),
+			pngChunk('paDd', Buffer.alloc(paddingBytes, 0x2e)),
+			iend,
+		]);
 	}
 	const segments: Buffer[] = [];
 	for (let left = paddingBytes; left > 0; ) {

@@ -279,8 +279,18 @@ export class FakeSegmind {
 		const requestId = randomBytes(16).toString('hex');
 		const submittedAt = Date.now();
 		const startsAt = this.slots.start(submittedAt, scenario.durationMs);
-		const completesAt = scenario.neverFinish ? Number.POSITIVE_INFINITY : startsAt + scenario.durationMs;
-		const job: SubmittedJob = { requestId, workflowId, body: parsed, submittedAt, prompt, startsAt, completesAt };
+		const completesAt = scenario.neverFinish
+			? Number.POSITIVE_INFINITY
+			: startsAt + scenario.durationMs;
+		const job: SubmittedJob = {
+			requestId,
+			workflowId,
+			body: parsed,
+			submittedAt,
+			prompt,
+			startsAt,
+			completesAt,
+		};
 		const state: JobState = { job, scenario };
 		this.submitted.push(job);
 		this.jobStates.set(requestId, state);

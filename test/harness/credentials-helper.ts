@@ -52,7 +52,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return requestOptions;
 	}
 
-	private resolve(value: unknown, credentials: ICredentialDataDecryptedObject, workflow: Workflow, node: INode) {
+	private resolve(
+		value: unknown,
+		credentials: ICredentialDataDecryptedObject,
+		workflow: Workflow,
+		node: INode,
+	) {
 		if (typeof value !== 'string' || !value.startsWith('=')) return value;
 		return workflow.expression.getSimpleParameterValue(
 			node,

@@ -3,7 +3,13 @@
  * harness can feed the node under test several items without n8n-nodes-base (~740 MB).
  */
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 export class ItemsSource implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,7 +21,9 @@ export class ItemsSource implements INodeType {
 		defaults: { name: 'Items' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items (JSON)', name: 'itemsJson', type: 'string', default: '[{}]' }],
+		properties: [
+			{ displayName: 'Items (JSON)', name: 'itemsJson', type: 'string', default: '[{}]' },
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -11,7 +11,12 @@ import * as path from 'path';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	PackageDirectoryLoader,
+	WorkflowExecute,
+} from 'n8n-core';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 import type {
 	IBinaryData,
@@ -39,7 +44,10 @@ export const PACKAGE_ROOT = findPackageRoot(__dirname);
 function findPackageRoot(from: string): string {
 	for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
 		const manifest = path.join(dir, 'package.json');
-		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'n8n-nodes-segmind') {
+		if (
+			existsSync(manifest) &&
+			(JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'n8n-nodes-segmind'
+		) {
 			return dir;
 		}
 	}
@@ -80,7 +88,9 @@ export interface FluxRun {
 	logs: LogEntry[];
 }
 
-let loaded: Promise<{ nodeTypes: INodeTypes; credentialTypes: Map<string, ICredentialType> }> | undefined;
+let loaded:
+	| Promise<{ nodeTypes: INodeTypes; credentialTypes: Map<string, ICredentialType> }>
+	| undefined;
 
 /** Loads the built package once per process, the way n8n loads an installed community package. */
 export async function loadPackage() {
@@ -97,7 +107,8 @@ export async function loadPackage() {
 		);
 		const nodeTypes: INodeTypes = {
 			getByName: (type) => known(byName, type),
-			getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(known(byName, type), version),
+			getByNameAndVersion: (type, version) =>
+				NodeHelpers.getVersionedNodeType(known(byName, type), version),
 			getKnownTypes: () => ({}),
 		};
 		return { nodeTypes, credentialTypes };
@@ -217,7 +228,10 @@ export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxEx
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const execution = new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: itemsNode });
+	const execution = new WorkflowExecute(additionalData, 'manual').run({
+		workflow,
+		startNode: itemsNode,
+	});
 	const done = (async (): Promise<FluxRun> => {
 		try {
 			const run = await execution;
@@ -254,7 +268,9 @@ export async function binaryBytes(binary: IBinaryData): Promise<Buffer> {
 
 /** Runs the node to the end and returns what it produced. */
 export async function runFluxNode(options: RunFluxNodeOptions): Promise<FluxRun> {
-	return await (await startFluxNode(options)).done;
+	return await (
+		await startFluxNode(options)
+	).done;
 }
 
 export { Container, Logger };
@@ -271,9 +287,13 @@ const SERVICES_WITH_TIMERS: Array<[string, string, string]> = [
 export function shutdownHarness(): void {
 	for (const [modulePath, className, timerField] of SERVICES_WITH_TIMERS) {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const service = (require(modulePath) as Record<string, new (...args: never[]) => unknown>)[className];
+		const service = (require(modulePath) as Record<string, new (...args: never[]) => unknown>)[
+			className
+		];
 		if (!service || !Container.has(service)) continue;
-		const timer = (Container.get(service) as Record<string, NodeJS.Timeout | undefined>)[timerField];
+		const timer = (Container.get(service) as Record<string, NodeJS.Timeout | undefined>)[
+			timerField
+		];
 		if (timer) clearInterval(timer);
 	}
 }

@@ -38,7 +38,9 @@ describe('RequestBudget: one budget per minute for all items', () => {
 		);
 		times.sort((a, b) => a - b);
 		for (const start of times) {
-			expect(times.filter((t) => t >= start && t < start + BUDGET_WINDOW_MS).length).toBeLessThanOrEqual(5);
+			expect(
+				times.filter((t) => t >= start && t < start + BUDGET_WINDOW_MS).length,
+			).toBeLessThanOrEqual(5);
 		}
 	});
 

@@ -30,20 +30,28 @@ describe('package.json', () => {
 
 describe('npm pack', () => {
 	test('ships only dist/, README, LICENSE and package.json; no tests, no fake server', () => {
-		const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+		const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+			cwd: root,
+			encoding: 'utf8',
+		});
 		const files: string[] = JSON.parse(output)[0].files.map((file: { path: string }) => file.path);
 		for (const file of files) {
-			expect([file, /^(dist\/.+|README\.md|LICENSE|package\.json)$/.test(file)]).toEqual([file, true]);
+			expect([file, /^(dist\/.+|README\.md|LICENSE|package\.json)$/.test(file)]).toEqual([
+				file,
+				true,
+			]);
 		}
-		expect(files).toEqual(expect.arrayContaining([
-			'dist/nodes/FluxArtGenerator/FluxArtGenerator.node.js',
-			'dist/nodes/FluxArtGenerator/FluxArtGenerator.node.json',
-			'dist/nodes/FluxArtGenerator/segmind.svg',
-			'dist/nodes/FluxArtGenerator/segmind.dark.svg',
-			'dist/credentials/SegmindApi.credentials.js',
-			'README.md',
-			'LICENSE',
-		]));
+		expect(files).toEqual(
+			expect.arrayContaining([
+				'dist/nodes/FluxArtGenerator/FluxArtGenerator.node.js',
+				'dist/nodes/FluxArtGenerator/FluxArtGenerator.node.json',
+				'dist/nodes/FluxArtGenerator/segmind.svg',
+				'dist/nodes/FluxArtGenerator/segmind.dark.svg',
+				'dist/credentials/SegmindApi.credentials.js',
+				'README.md',
+				'LICENSE',
+			]),
+		);
 		expect(files.some((file) => /test|fake|harness/.test(file))).toBe(false);
 	});
 });
@@ -54,15 +62,31 @@ describe('the built classes', () => {
 
 	test('node: the public contract of names', () => {
 		const { description } = new nodes.FluxArtGenerator();
-		expect(description).toMatchObject({ name: 'fluxArtGenerator', displayName: 'Flux Art Generator', usableAsTool: true });
+		expect(description).toMatchObject({
+			name: 'fluxArtGenerator',
+			displayName: 'Flux Art Generator',
+			usableAsTool: true,
+		});
 		expect(description.icon).toEqual({ light: 'file:segmind.svg', dark: 'file:segmind.dark.svg' });
 		const names = description.properties.map((property: { name: string }) => property.name);
 		expect(names).toEqual(expect.arrayContaining(['textPrompt', 'workflowId', 'options']));
-		const options = description.properties.find((property: { name: string }) => property.name === 'options');
-		expect(options.options.map((option: { name: string; default: unknown }) => [option.name, option.default])).toEqual(
-			expect.arrayContaining([['timeout', 300], ['pollInterval', 5]]),
+		const options = description.properties.find(
+			(property: { name: string }) => property.name === 'options',
 		);
-		const workflowId = description.properties.find((property: { name: string }) => property.name === 'workflowId');
+		expect(
+			options.options.map((option: { name: string; default: unknown }) => [
+				option.name,
+				option.default,
+			]),
+		).toEqual(
+			expect.arrayContaining([
+				['timeout', 300],
+				['pollInterval', 5],
+			]),
+		);
+		const workflowId = description.properties.find(
+			(property: { name: string }) => property.name === 'workflowId',
+		);
 		expect(workflowId.default).toBe('66ba4126364d0f944f366a8f-v2');
 	});
 
@@ -70,11 +94,18 @@ describe('the built classes', () => {
 		const credential = new credentials.SegmindApi();
 		expect(credential.name).toBe('segmindApi');
 		expect(credential.displayName).toBe('Segmind API');
-		const apiKey = credential.properties.find((property: { name: string }) => property.name === 'apiKey');
+		const apiKey = credential.properties.find(
+			(property: { name: string }) => property.name === 'apiKey',
+		);
 		expect(apiKey.typeOptions).toEqual({ password: true });
-		const baseUrl = credential.properties.find((property: { name: string }) => property.name === 'baseUrl');
+		const baseUrl = credential.properties.find(
+			(property: { name: string }) => property.name === 'baseUrl',
+		);
 		expect(baseUrl.default).toBe('https://api.segmind.com');
-		expect(credential.authenticate).toEqual({ type: 'generic', properties: { headers: { 'x-api-key': '={{$credentials.apiKey}}' } } });
+		expect(credential.authenticate).toEqual({
+			type: 'generic',
+			properties: { headers: { 'x-api-key': '={{$credentials.apiKey}}' } },
+		});
 		expect(credential.test.request).toMatchObject({ url: '/v1/get-user-credits', method: 'GET' });
 	});
 });

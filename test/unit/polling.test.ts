@@ -27,9 +27,26 @@ class FakeClock implements Clock {
 	}
 }
 
-const pending = (status = 'PROCESSING'): JobStatus => ({ state: 'pending', status, unknownStatus: false, outputNames: [] });
-const done = (imageUrl?: string): JobStatus => ({ state: 'completed', status: 'COMPLETED', unknownStatus: false, imageUrl, outputNames: [] });
-const failed: JobStatus = { state: 'failed', status: 'FAILED', unknownStatus: false, failureReason: 'no', outputNames: [] };
+const pending = (status = 'PROCESSING'): JobStatus => ({
+	state: 'pending',
+	status,
+	unknownStatus: false,
+	outputNames: [],
+});
+const done = (imageUrl?: string): JobStatus => ({
+	state: 'completed',
+	status: 'COMPLETED',
+	unknownStatus: false,
+	imageUrl,
+	outputNames: [],
+});
+const failed: JobStatus = {
+	state: 'failed',
+	status: 'FAILED',
+	unknownStatus: false,
+	failureReason: 'no',
+	outputNames: [],
+};
 
 describe('nextPollDelay', () => {
 	const base = { elapsedMs: 0, maxIntervalMs: 5_000, remainingMs: 300_000 };
@@ -60,12 +77,20 @@ describe('nextPollDelay', () => {
 
 describe('nextPollDelay once the run has learned durations', () => {
 	// Jobs of this run took 6–14 s, most around 9 s.
-	const learned = fitDurations([6_000, 7_500, 8_200, 8_800, 9_100, 9_500, 10_200, 11_000, 12_500, 14_000])!;
+	const learned = fitDurations([
+		6_000, 7_500, 8_200, 8_800, 9_100, 9_500, 10_200, 11_000, 12_500, 14_000,
+	])!;
 	const schedule = (maxIntervalMs: number, untilMs: number) => {
 		const checks: number[] = [];
 		let elapsed = 0;
 		for (let pollsDone = 0; elapsed < untilMs; pollsDone++) {
-			elapsed += nextPollDelay({ elapsedMs: elapsed, pollsDone, maxIntervalMs, remainingMs: 300_000 - elapsed, learned });
+			elapsed += nextPollDelay({
+				elapsedMs: elapsed,
+				pollsDone,
+				maxIntervalMs,
+				remainingMs: 300_000 - elapsed,
+				learned,
+			});
 			checks.push(elapsed);
 		}
 		return checks;
@@ -90,7 +115,8 @@ describe('nextPollDelay once the run has learned durations', () => {
 		const closes = quantileMs(learned, WINDOW_END);
 		const checks = schedule(60_000, 16_000).filter((at) => at >= opens && at < closes);
 		expect(checks.length).toBeGreaterThan(3);
-		for (let i = 1; i < checks.length; i++) expect(checks[i] - checks[i - 1]).toBeCloseTo(WINDOW_GAP * typical, -1);
+		for (let i = 1; i < checks.length; i++)
+			expect(checks[i] - checks[i - 1]).toBeCloseTo(WINDOW_GAP * typical, -1);
 	});
 
 	test('still never longer than the Poll Interval, even before the likely finish', () => {
@@ -100,12 +126,23 @@ describe('nextPollDelay once the run has learned durations', () => {
 	});
 
 	test('a job slower than any seen falls back to the Poll Interval', () => {
-		expect(nextPollDelay({ elapsedMs: 60_000, pollsDone: 12, maxIntervalMs: 5_000, remainingMs: 200_000, learned })).toBe(5_000);
+		expect(
+			nextPollDelay({
+				elapsedMs: 60_000,
+				pollsDone: 12,
+				maxIntervalMs: 5_000,
+				remainingMs: 200_000,
+				learned,
+			}),
+		).toBe(5_000);
 	});
 });
 
 describe('pollUntilDone with a fake clock', () => {
-	const run = (answers: JobStatus[], overrides: Partial<Parameters<typeof pollUntilDone>[0]> = {}) => {
+	const run = (
+		answers: JobStatus[],
+		overrides: Partial<Parameters<typeof pollUntilDone>[0]> = {},
+	) => {
 		const clock = new FakeClock();
 		const seen: JobStatus[] = [];
 		let i = 0;
@@ -168,7 +205,14 @@ describe('pollUntilDone with a fake clock', () => {
 			throw new Error('cancelled');
 		};
 		await expect(
-			pollUntilDone({ clock, startedAt: clock.now(), timeoutMs: 10_000, maxIntervalMs: 1_000, initial: pending(), check: async () => pending() }),
+			pollUntilDone({
+				clock,
+				startedAt: clock.now(),
+				timeoutMs: 10_000,
+				maxIntervalMs: 1_000,
+				initial: pending(),
+				check: async () => pending(),
+			}),
 		).rejects.toThrow('cancelled');
 	});
 });

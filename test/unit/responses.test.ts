@@ -16,18 +16,46 @@ const entry = (keyname: string, value: unknown) => ({ keyname, value });
 
 describe('parseWorkflowOutput: every shape segmind-api.md lists', () => {
 	test.each<[string, Record<string, unknown>, string | undefined]>([
-		['output as a JSON string of keyname entries', { output: JSON.stringify([entry('image_output', { data: URL_A, type: 'image' })]) }, URL_A],
-		['output already parsed as a list', { output: [entry('image_output', { data: URL_A, type: 'image' })] }, URL_A],
+		[
+			'output as a JSON string of keyname entries',
+			{ output: JSON.stringify([entry('image_output', { data: URL_A, type: 'image' })]) },
+			URL_A,
+		],
+		[
+			'output already parsed as a list',
+			{ output: [entry('image_output', { data: URL_A, type: 'image' })] },
+			URL_A,
+		],
 		['output as an object', { output: { image_output: URL_A } }, URL_A],
-		['output object whose value is a {data,type} box', { output: { image_output: { data: URL_A, type: 'image' } } }, URL_A],
+		[
+			'output object whose value is a {data,type} box',
+			{ output: { image_output: { data: URL_A, type: 'image' } } },
+			URL_A,
+		],
 		['entry values as plain URL strings', { output: [entry('image_output', URL_A)] }, URL_A],
 		['the documented flat form', { image_output: URL_A }, URL_A],
 		['flat form holding a list', { image_output: [URL_A, URL_B] }, URL_A],
 		['keyname in another case', { output: [entry('Image_Output', { data: URL_A })] }, URL_A],
-		['the named output wins over others', { output: [entry('thumbnail', URL_B), entry('image_output', URL_A)] }, URL_A],
-		['text outputs beside the image are ignored', { output: [entry('enhanced_prompt', 'a goddess, oil'), entry('image_output', URL_A)] }, URL_A],
-		['a lone image under another name is taken', { output: [entry('enhanced_prompt', 'words'), entry('flux_image', URL_B)] }, URL_B],
-		['two images under other names: no guess', { output: [entry('img_1', URL_A), entry('img_2', URL_B)] }, undefined],
+		[
+			'the named output wins over others',
+			{ output: [entry('thumbnail', URL_B), entry('image_output', URL_A)] },
+			URL_A,
+		],
+		[
+			'text outputs beside the image are ignored',
+			{ output: [entry('enhanced_prompt', 'a goddess, oil'), entry('image_output', URL_A)] },
+			URL_A,
+		],
+		[
+			'a lone image under another name is taken',
+			{ output: [entry('enhanced_prompt', 'words'), entry('flux_image', URL_B)] },
+			URL_B,
+		],
+		[
+			'two images under other names: no guess',
+			{ output: [entry('img_1', URL_A), entry('img_2', URL_B)] },
+			undefined,
+		],
 		['output as a bare URL string', { output: URL_A }, URL_A],
 		['empty output (PROCESSING)', { output: '' }, undefined],
 		['output that is not JSON', { output: 'working on it' }, undefined],
@@ -40,7 +68,10 @@ describe('parseWorkflowOutput: every shape segmind-api.md lists', () => {
 
 	test('names the outputs it saw, for messages', () => {
 		const body = { output: [entry('enhanced_prompt', 'x'), entry('caption', 'y')] };
-		expect(parseWorkflowOutput(body, 'image_output').outputNames).toEqual(['enhanced_prompt', 'caption']);
+		expect(parseWorkflowOutput(body, 'image_output').outputNames).toEqual([
+			'enhanced_prompt',
+			'caption',
+		]);
 	});
 
 	test('a custom output name is honoured', () => {
@@ -52,14 +83,32 @@ describe('parseWorkflowOutput: every shape segmind-api.md lists', () => {
 describe('parseJobStatus', () => {
 	test.each<[string, Record<string, unknown>, string, string, boolean]>([
 		['QUEUED', { status: 'QUEUED' }, 'pending', 'QUEUED', false],
-		['PROCESSING with empty output', { status: 'PROCESSING', output: '' }, 'pending', 'PROCESSING', false],
+		[
+			'PROCESSING with empty output',
+			{ status: 'PROCESSING', output: '' },
+			'pending',
+			'PROCESSING',
+			false,
+		],
 		['lower case', { status: 'processing' }, 'pending', 'PROCESSING', false],
 		['COMPLETED', { status: 'COMPLETED', image_output: URL_A }, 'completed', 'COMPLETED', false],
-		['SUCCEEDED counts as success', { status: 'succeeded', image_output: URL_A }, 'completed', 'SUCCEEDED', false],
+		[
+			'SUCCEEDED counts as success',
+			{ status: 'succeeded', image_output: URL_A },
+			'completed',
+			'SUCCEEDED',
+			false,
+		],
 		['FAILED', { status: 'FAILED', error_message: 'x' }, 'failed', 'FAILED', false],
 		['CANCELLED counts as failure', { status: 'CANCELLED' }, 'failed', 'CANCELLED', false],
 		['ERROR counts as failure', { status: 'Error', message: 'boom' }, 'failed', 'ERROR', false],
-		['an unknown word keeps polling but is flagged', { status: 'WARMING_UP' }, 'pending', 'WARMING_UP', true],
+		[
+			'an unknown word keeps polling but is flagged',
+			{ status: 'WARMING_UP' },
+			'pending',
+			'WARMING_UP',
+			true,
+		],
 		['no status but the flat image', { image_output: URL_A }, 'completed', 'COMPLETED', false],
 		['no status, no image', {}, 'pending', '', true],
 	])('%s', (_name, body, state, status, unknown) => {
@@ -68,20 +117,54 @@ describe('parseJobStatus', () => {
 	});
 
 	test('a COMPLETED job carries its image', () => {
-		expect(parseJobStatus({ status: 'COMPLETED', output: JSON.stringify([entry('image_output', { data: URL_A })]) }, 'image_output').imageUrl).toBe(URL_A);
+		expect(
+			parseJobStatus(
+				{ status: 'COMPLETED', output: JSON.stringify([entry('image_output', { data: URL_A })]) },
+				'image_output',
+			).imageUrl,
+		).toBe(URL_A);
 	});
 });
 
 describe('readFailureReason: every error_message shape', () => {
 	test.each<[string, unknown, string]>([
-		['error_message as a string', { error_message: 'NSFW content detected' }, 'NSFW content detected'],
-		['error_message as an object with error and details', { error_message: { error: 'Model crashed', details: 'CUDA OOM' } }, 'Model crashed: CUDA OOM'],
-		['error_message as an object with message', { error_message: { message: 'Bad prompt' } }, 'Bad prompt'],
-		['error_message as a list of {model, error}', { error_message: [{ model: 'flux-schnell', error: 'Prompt rejected' }, { model: 'llama-3.1-70b', error: 'Timeout' }] }, 'flux-schnell: Prompt rejected; llama-3.1-70b: Timeout'],
+		[
+			'error_message as a string',
+			{ error_message: 'NSFW content detected' },
+			'NSFW content detected',
+		],
+		[
+			'error_message as an object with error and details',
+			{ error_message: { error: 'Model crashed', details: 'CUDA OOM' } },
+			'Model crashed: CUDA OOM',
+		],
+		[
+			'error_message as an object with message',
+			{ error_message: { message: 'Bad prompt' } },
+			'Bad prompt',
+		],
+		[
+			'error_message as a list of {model, error}',
+			{
+				error_message: [
+					{ model: 'flux-schnell', error: 'Prompt rejected' },
+					{ model: 'llama-3.1-70b', error: 'Timeout' },
+				],
+			},
+			'flux-schnell: Prompt rejected; llama-3.1-70b: Timeout',
+		],
 		['error', { error: 'Upstream model timeout' }, 'Upstream model timeout'],
 		['message', { message: 'Workflow execution failed' }, 'Workflow execution failed'],
-		['error_message wins over message', { error_message: 'specific', message: 'generic' }, 'specific'],
-		['empty error_message falls through to error', { error_message: '', error: 'the real one' }, 'the real one'],
+		[
+			'error_message wins over message',
+			{ error_message: 'specific', message: 'generic' },
+			'specific',
+		],
+		[
+			'empty error_message falls through to error',
+			{ error_message: '', error: 'the real one' },
+			'the real one',
+		],
 		['FastAPI-style detail list', { detail: [{ msg: 'field required' }] }, 'field required'],
 		['nothing said', { status: 'FAILED' }, NO_REASON_GIVEN],
 		['a plain text body', 'Internal Server Error', 'Internal Server Error'],
@@ -94,18 +177,31 @@ describe('readFailureReason: every error_message shape', () => {
 describe('parseSubmitAnswer', () => {
 	test('the documented answer', () => {
 		const answer = parseSubmitAnswer(
-			{ poll_url: 'https://api.segmind.com/requests/47411f110c6fa4fe05dcb9ffed2c1962', request_id: '47411f110c6fa4fe05dcb9ffed2c1962', status: 'QUEUED' },
+			{
+				poll_url: 'https://api.segmind.com/requests/47411f110c6fa4fe05dcb9ffed2c1962',
+				request_id: '47411f110c6fa4fe05dcb9ffed2c1962',
+				status: 'QUEUED',
+			},
 			'image_output',
 		);
-		expect(answer).toMatchObject({ requestId: '47411f110c6fa4fe05dcb9ffed2c1962', job: { state: 'pending', status: 'QUEUED' } });
+		expect(answer).toMatchObject({
+			requestId: '47411f110c6fa4fe05dcb9ffed2c1962',
+			job: { state: 'pending', status: 'QUEUED' },
+		});
 	});
 
 	test('request_id missing: read off the poll URL', () => {
-		expect(parseSubmitAnswer({ poll_url: 'https://x/workflows/request/abc123' }, 'image_output').requestId).toBe('abc123');
+		expect(
+			parseSubmitAnswer({ poll_url: 'https://x/workflows/request/abc123' }, 'image_output')
+				.requestId,
+		).toBe('abc123');
 	});
 
 	test('an answer already COMPLETED carries the image', () => {
-		const answer = parseSubmitAnswer({ request_id: 'r1', status: 'COMPLETED', image_output: URL_A }, 'image_output');
+		const answer = parseSubmitAnswer(
+			{ request_id: 'r1', status: 'COMPLETED', image_output: URL_A },
+			'image_output',
+		);
 		expect(answer.job).toMatchObject({ state: 'completed', imageUrl: URL_A });
 	});
 
@@ -117,14 +213,49 @@ describe('parseSubmitAnswer', () => {
 describe('resolvePollUrl', () => {
 	const base = 'https://api.segmind.com';
 	test.each<[string, string | undefined, string, string]>([
-		['absolute /requests/{id}', 'https://api.segmind.com/requests/r1', base, 'https://api.segmind.com/requests/r1'],
-		['absolute /v1/requests/{id}', 'https://api.segmind.com/v1/requests/r1', base, 'https://api.segmind.com/v1/requests/r1'],
+		[
+			'absolute /requests/{id}',
+			'https://api.segmind.com/requests/r1',
+			base,
+			'https://api.segmind.com/requests/r1',
+		],
+		[
+			'absolute /v1/requests/{id}',
+			'https://api.segmind.com/v1/requests/r1',
+			base,
+			'https://api.segmind.com/v1/requests/r1',
+		],
 		['the docs placeholder', '<base_url>/requests/r1', base, 'https://api.segmind.com/requests/r1'],
-		['placeholder with a proxy base path', '<base_url>/requests/r1', 'https://proxy.example/segmind/', 'https://proxy.example/segmind/requests/r1'],
-		['relative path', '/workflows/request/r1', base, 'https://api.segmind.com/workflows/request/r1'],
-		['missing: the documented fallback', undefined, base, 'https://api.segmind.com/workflows/request/r1'],
-		['not http: the fallback', 'ftp://x/requests/r1', base, 'https://api.segmind.com/workflows/request/r1'],
-		['another origin is kept (the transport drops the key)', 'https://queue.segmind.com/requests/r1', base, 'https://queue.segmind.com/requests/r1'],
+		[
+			'placeholder with a proxy base path',
+			'<base_url>/requests/r1',
+			'https://proxy.example/segmind/',
+			'https://proxy.example/segmind/requests/r1',
+		],
+		[
+			'relative path',
+			'/workflows/request/r1',
+			base,
+			'https://api.segmind.com/workflows/request/r1',
+		],
+		[
+			'missing: the documented fallback',
+			undefined,
+			base,
+			'https://api.segmind.com/workflows/request/r1',
+		],
+		[
+			'not http: the fallback',
+			'ftp://x/requests/r1',
+			base,
+			'https://api.segmind.com/workflows/request/r1',
+		],
+		[
+			'another origin is kept (the transport drops the key)',
+			'https://queue.segmind.com/requests/r1',
+			base,
+			'https://queue.segmind.com/requests/r1',
+		],
 	])('%s', (_name, pollUrl, baseUrl, expected) => {
 		expect(resolvePollUrl(pollUrl, baseUrl, 'r1')).toBe(expected);
 	});
@@ -148,6 +279,9 @@ describe('credits', () => {
 	});
 
 	test('the credits body, numbers or text', () => {
-		expect(parseCreditsBody({ credits: 12.5, 'free-credits': '0.0' })).toEqual({ credits: 12.5, freeCredits: 0 });
+		expect(parseCreditsBody({ credits: 12.5, 'free-credits': '0.0' })).toEqual({
+			credits: 12.5,
+			freeCredits: 0,
+		});
 	});
 });

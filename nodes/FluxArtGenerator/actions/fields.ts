@@ -86,8 +86,20 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 				displayName: 'Input',
 				name: 'input',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', description: "The workflow input's name" },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Its value' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						description: "The workflow input's name",
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'Its value',
+					},
 				],
 			},
 		],
@@ -97,14 +109,16 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		name: 'extraInputsJson',
 		type: 'json',
 		default: '{}',
-		description: 'More inputs as one JSON object, e.g. {"style": "watercolor"}; merged with the ones above',
+		description:
+			'More inputs as one JSON object, e.g. {"style": "watercolor"}; merged with the ones above',
 	},
 	outputKey: {
 		displayName: 'Image Output Name',
 		name: 'outputKey',
 		type: 'string',
 		default: DEFAULT_OUTPUT_KEY,
-		description: "Which of the workflow's outputs is the image. The Flux art workflow's is image_output.",
+		description:
+			"Which of the workflow's outputs is the image. The Flux art workflow's is image_output.",
 	},
 	pollInterval: {
 		displayName: 'Poll Interval (Seconds)',
@@ -112,7 +126,8 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		type: 'number',
 		typeOptions: { minValue: 0.1, numberPrecision: 1 },
 		default: DEFAULT_POLL_INTERVAL_SECONDS,
-		description: 'The longest wait between two checks on the job. Checks start after half a second and grow up to this.',
+		description:
+			'The longest wait between two checks on the job. Checks start after half a second and grow up to this.',
 	},
 	binaryPropertyName: {
 		displayName: 'Put Output File in Field',
@@ -142,7 +157,10 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 };
 
 /** The Options collection of an operation, holding the named options in the order given. */
-export const optionsField = (operation: Operation, names: Array<keyof typeof OPTION_FIELDS>): INodeProperties => ({
+export const optionsField = (
+	operation: Operation,
+	names: Array<keyof typeof OPTION_FIELDS>,
+): INodeProperties => ({
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
@@ -165,7 +183,8 @@ export interface CommonOptions {
 export function readOptions(run: RunContext, itemIndex: number): CommonOptions {
 	const { ctx } = run;
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const number = (name: string, fallback: number) => (options[name] === undefined ? fallback : Number(options[name]));
+	const number = (name: string, fallback: number) =>
+		options[name] === undefined ? fallback : Number(options[name]);
 	const timeout = number('timeout', DEFAULT_TIMEOUT_SECONDS);
 	const pollInterval = number('pollInterval', DEFAULT_POLL_INTERVAL_SECONDS);
 	const requestTimeout = number('requestTimeout', DEFAULT_REQUEST_TIMEOUT_MS / 1000);
@@ -185,11 +204,21 @@ export function readOptions(run: RunContext, itemIndex: number): CommonOptions {
 	};
 }
 
-function readExtraInputs(run: RunContext, itemIndex: number, options: IDataObject): Record<string, unknown> {
+function readExtraInputs(
+	run: RunContext,
+	itemIndex: number,
+	options: IDataObject,
+): Record<string, unknown> {
 	const fail = (message: string) =>
-		new NodeOperationError(run.ctx.getNode(), message, { description: MESSAGES.extraInputsHint, itemIndex });
+		new NodeOperationError(run.ctx.getNode(), message, {
+			description: MESSAGES.extraInputsHint,
+			itemIndex,
+		});
 	const inputs: Record<string, unknown> = {};
-	const pairs = ((options.extraInputs as IDataObject | undefined)?.input ?? []) as Array<{ name?: string; value?: unknown }>;
+	const pairs = ((options.extraInputs as IDataObject | undefined)?.input ?? []) as Array<{
+		name?: string;
+		value?: unknown;
+	}>;
 	for (const { name, value } of pairs) {
 		if (String(name ?? '').trim()) inputs[String(name).trim()] = value ?? '';
 	}
@@ -203,7 +232,8 @@ function readExtraInputs(run: RunContext, itemIndex: number, options: IDataObjec
 				throw fail(MESSAGES.extraInputsNotJson);
 			}
 		}
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw fail(MESSAGES.extraInputsNotJson);
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+			throw fail(MESSAGES.extraInputsNotJson);
 		Object.assign(inputs, parsed);
 	}
 	if ('text_prompt' in inputs) throw fail(MESSAGES.extraInputsPrompt);
@@ -211,10 +241,15 @@ function readExtraInputs(run: RunContext, itemIndex: number, options: IDataObjec
 }
 
 /** The prompt and workflow of a submitting operation; blank ones fail before any request. */
-export function readPromptInput(run: RunContext, itemIndex: number): { textPrompt: string; workflowId: string } {
+export function readPromptInput(
+	run: RunContext,
+	itemIndex: number,
+): { textPrompt: string; workflowId: string } {
 	const { ctx } = run;
 	const textPrompt = String(ctx.getNodeParameter('textPrompt', itemIndex, '') ?? '');
-	const workflowId = String(ctx.getNodeParameter('workflowId', itemIndex, DEFAULT_WORKFLOW_ID) ?? '').trim();
+	const workflowId = String(
+		ctx.getNodeParameter('workflowId', itemIndex, DEFAULT_WORKFLOW_ID) ?? '',
+	).trim();
 	const fail = (message: string, hint: string) =>
 		new NodeOperationError(ctx.getNode(), message, { description: hint, itemIndex });
 	if (textPrompt.trim() === '') throw fail(MESSAGES.blankPrompt, MESSAGES.blankPromptHint);

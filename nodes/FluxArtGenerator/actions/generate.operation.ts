@@ -1,7 +1,13 @@
 /** Generate: submit the prompt, wait for the image, output its URL, the credits and the file. */
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadImageField, optionsField, promptFields, readOptions, readPromptInput } from './fields';
+import {
+	downloadImageField,
+	optionsField,
+	promptFields,
+	readOptions,
+	readPromptInput,
+} from './fields';
 import { CreditsReading, submitJob, waitForImage } from './job';
 import type { RunContext } from './job';
 import { imageItem } from './output';
@@ -27,17 +33,35 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 	const options = readOptions(run, itemIndex);
 	const download = run.ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
 	const startedAt = run.clock.now();
-	const timing = { startedAt, deadline: startedAt + options.timeoutMs, requestTimeoutMs: options.requestTimeoutMs };
+	const timing = {
+		startedAt,
+		deadline: startedAt + options.timeoutMs,
+		requestTimeoutMs: options.requestTimeoutMs,
+	};
 	const credits = new CreditsReading();
 
 	const job = await submitJob(
 		run,
-		{ workflowId, body: { ...options.extraInputs, text_prompt: textPrompt }, outputKey: options.outputKey },
+		{
+			workflowId,
+			body: { ...options.extraInputs, text_prompt: textPrompt },
+			outputKey: options.outputKey,
+		},
 		timing,
 		credits,
 	);
 	run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.pollUrl });
-	const finished = await waitForImage(run, job, { timing, maxIntervalMs: options.maxIntervalMs, outputKey: options.outputKey, fromSubmit: true }, credits);
+	const finished = await waitForImage(
+		run,
+		job,
+		{
+			timing,
+			maxIntervalMs: options.maxIntervalMs,
+			outputKey: options.outputKey,
+			fromSubmit: true,
+		},
+		credits,
+	);
 	run.ledger.record(itemIndex, { request_id: job.requestId, image_output: finished.imageUrl });
 
 	const json = {

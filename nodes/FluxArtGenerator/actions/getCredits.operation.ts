@@ -19,5 +19,8 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		timeoutMs: options.requestTimeoutMs,
 	});
 	const { credits, freeCredits } = parseCreditsBody(reply.body);
-	return { json: { credits: credits ?? reply.credits, free_credits: freeCredits }, pairedItem: { item: itemIndex } };
+	return {
+		json: { credits: credits ?? reply.credits, free_credits: freeCredits },
+		pairedItem: { item: itemIndex },
+	};
 }

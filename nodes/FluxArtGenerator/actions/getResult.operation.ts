@@ -59,11 +59,19 @@ function readJob(run: RunContext, itemIndex: number): Omit<SubmittedJob, 'initia
 	const text = (name: string) => String(run.ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	const idOrUrl = text('requestId');
 	const givenPollUrl = text('pollUrl') || (/^https?:\/\//i.test(idOrUrl) ? idOrUrl : '');
-	const requestId = (/^https?:\/\//i.test(idOrUrl) ? '' : idOrUrl) || (givenPollUrl ? requestIdFromPollUrl(givenPollUrl) ?? '' : '');
+	const requestId =
+		(/^https?:\/\//i.test(idOrUrl) ? '' : idOrUrl) ||
+		(givenPollUrl ? (requestIdFromPollUrl(givenPollUrl) ?? '') : '');
 	if (!requestId && !givenPollUrl) {
-		throw new NodeOperationError(run.ctx.getNode(), MESSAGES.noJobGiven, { description: MESSAGES.noJobGivenHint, itemIndex });
+		throw new NodeOperationError(run.ctx.getNode(), MESSAGES.noJobGiven, {
+			description: MESSAGES.noJobGivenHint,
+			itemIndex,
+		});
 	}
-	return { requestId, pollUrl: resolvePollUrl(givenPollUrl || undefined, trimBaseUrl(run.baseUrl), requestId) };
+	return {
+		requestId,
+		pollUrl: resolvePollUrl(givenPollUrl || undefined, trimBaseUrl(run.baseUrl), requestId),
+	};
 }
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
@@ -72,7 +80,11 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 	const wait = run.ctx.getNodeParameter('waitForImage', itemIndex, true) as boolean;
 	const download = run.ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
 	const startedAt = run.clock.now();
-	const timing = { startedAt, deadline: startedAt + options.timeoutMs, requestTimeoutMs: options.requestTimeoutMs };
+	const timing = {
+		startedAt,
+		deadline: startedAt + options.timeoutMs,
+		requestTimeoutMs: options.requestTimeoutMs,
+	};
 	const credits = new CreditsReading();
 	run.ledger.record(itemIndex, { request_id: reference.requestId, poll_url: reference.pollUrl });
 
@@ -87,9 +99,17 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		};
 	}
 	const finished = wait
-		? await waitForImage(run, job, { timing, maxIntervalMs: options.maxIntervalMs, outputKey: options.outputKey }, credits)
+		? await waitForImage(
+				run,
+				job,
+				{ timing, maxIntervalMs: options.maxIntervalMs, outputKey: options.outputKey },
+				credits,
+			)
 		: finishedOrThrow(first, job, { polls: 0, elapsedMs: run.clock.now() - startedAt });
-	run.ledger.record(itemIndex, { request_id: reference.requestId, image_output: finished.imageUrl });
+	run.ledger.record(itemIndex, {
+		request_id: reference.requestId,
+		image_output: finished.imageUrl,
+	});
 	const json = {
 		image_output: finished.imageUrl,
 		remaining_credits: credits.value,

@@ -9,7 +9,12 @@ import { SegmindError } from '../helpers/errors';
 import type { JobReference } from '../helpers/errors';
 import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
 import type { Clock } from '../helpers/polling';
-import { parseJobStatus, parseSubmitAnswer, resolvePollUrl, trimBaseUrl } from '../helpers/responses';
+import {
+	parseJobStatus,
+	parseSubmitAnswer,
+	resolvePollUrl,
+	trimBaseUrl,
+} from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
 import type { RunHistory } from '../helpers/duration-model';
 import type { JobLedger } from '../helpers/ledger';
@@ -92,7 +97,9 @@ export async function submitJob(
 	};
 }
 
-const referenceOf = (job: Pick<SubmittedJob, 'requestId' | 'pollUrl' | 'workflowId'>): JobReference => ({
+const referenceOf = (
+	job: Pick<SubmittedJob, 'requestId' | 'pollUrl' | 'workflowId'>,
+): JobReference => ({
 	requestId: job.requestId,
 	pollUrl: job.pollUrl,
 	workflowId: job.workflowId,
@@ -166,10 +173,14 @@ function withJobContext(error: unknown, job: SubmittedJob, timing: JobTiming): u
 	const reference = referenceOf(job);
 	if (error instanceof PollTimeoutError) {
 		const seconds = Math.round((timing.deadline - timing.startedAt) / 1000);
-		return new SegmindError(ERROR_CODES.timeout, MESSAGES.timeout(job.requestId, seconds, error.lastStatus || 'none'), {
-			...reference,
-			description: MESSAGES.timeoutHint(job.requestId, job.pollUrl),
-		});
+		return new SegmindError(
+			ERROR_CODES.timeout,
+			MESSAGES.timeout(job.requestId, seconds, error.lastStatus || 'none'),
+			{
+				...reference,
+				description: MESSAGES.timeoutHint(job.requestId, job.pollUrl),
+			},
+		);
 	}
 	return error instanceof SegmindError ? error.withJob(reference) : error;
 }
@@ -182,10 +193,14 @@ export function finishedOrThrow(
 ): FinishedJob {
 	const reference = referenceOf(job);
 	if (finished.state === 'failed') {
-		throw new SegmindError(ERROR_CODES.failed, MESSAGES.jobFailed(job.requestId, finished.failureReason ?? ''), {
-			...reference,
-			description: MESSAGES.jobFailedHint,
-		});
+		throw new SegmindError(
+			ERROR_CODES.failed,
+			MESSAGES.jobFailed(job.requestId, finished.failureReason ?? ''),
+			{
+				...reference,
+				description: MESSAGES.jobFailedHint,
+			},
+		);
 	}
 	if (!finished.imageUrl) {
 		const names = finished.outputNames.length ? finished.outputNames.join(', ') : 'none';
@@ -194,5 +209,10 @@ export function finishedOrThrow(
 			description: MESSAGES.noImageHint,
 		});
 	}
-	return { imageUrl: finished.imageUrl, status: finished.status, polls: counts.polls, elapsedMs: counts.elapsedMs };
+	return {
+		imageUrl: finished.imageUrl,
+		status: finished.status,
+		polls: counts.polls,
+		elapsedMs: counts.elapsedMs,
+	};
 }

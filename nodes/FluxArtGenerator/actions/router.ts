@@ -7,7 +7,13 @@
 import { ExecutionCancelledError, NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT_MS, MESSAGES } from '../constants';
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_BASE_URL,
+	DEFAULT_CONCURRENCY,
+	DEFAULT_REQUEST_TIMEOUT_MS,
+	MESSAGES,
+} from '../constants';
 import { executionClock } from '../helpers/clock';
 import { RunHistory } from '../helpers/duration-model';
 import { errorItemJson, SegmindError, toNodeError } from '../helpers/errors';
@@ -24,7 +30,12 @@ import type { RunContext } from './job';
 import * as submit from './submit.operation';
 
 /** One module per operation, each exporting its parameters and its per-item execute. */
-export const operations: Record<Operation, typeof generate> = { generate, submit, getResult, getCredits };
+export const operations: Record<Operation, typeof generate> = {
+	generate,
+	submit,
+	getResult,
+	getCredits,
+};
 
 /** A signal that fires on the execution's stop, or when the run itself gives up (`abort`). */
 function linkedAbort(parent: AbortSignal | undefined) {
@@ -73,7 +84,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Saved workflows from before operations existed have no `operation`: they generate.
 	const operation = this.getNodeParameter('operation', 0, 'generate') as Operation;
 	const { execute } = operations[operation] ?? generate;
-	const concurrency = Math.max(1, Math.floor(Number((this.getNodeParameter('options', 0, {}) as IDataObject).concurrency ?? DEFAULT_CONCURRENCY)));
+	const concurrency = Math.max(
+		1,
+		Math.floor(
+			Number(
+				(this.getNodeParameter('options', 0, {}) as IDataObject).concurrency ?? DEFAULT_CONCURRENCY,
+			),
+		),
+	);
 
 	const results: INodeExecutionData[] = new Array(items.length);
 	let next = 0;
@@ -115,10 +133,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 }
 
 /** n8n drops the node's whole output with this error: name every job already paid for. */
-function withOtherJobs<T extends NodeApiError | NodeOperationError>(error: T, others: LedgerEntry[]): T {
+function withOtherJobs<T extends NodeApiError | NodeOperationError>(
+	error: T,
+	others: LedgerEntry[],
+): T {
 	if (others.length === 0) return error;
 	error.context.other_jobs = JobLedger.asData(others);
-	error.description = `${error.description ?? ''}\n${MESSAGES.otherJobs(JobLedger.describe(others))}`.trim();
+	error.description =
+		`${error.description ?? ''}\n${MESSAGES.otherJobs(JobLedger.describe(others))}`.trim();
 	return error;
 }
 
@@ -130,5 +152,7 @@ function asNodeError(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof SegmindError) return toNodeError(ctx.getNode(), error, itemIndex, secret);
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error), { itemIndex });
+	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error), {
+		itemIndex,
+	});
 }

@@ -10,7 +10,13 @@ import type { RunContext } from './job';
 
 export const description: INodeProperties[] = [
 	...promptFields(['submit']),
-	optionsField('submit', ['extraInputs', 'extraInputsJson', 'concurrency', 'maxRequestsPerMinute', 'requestTimeout']),
+	optionsField('submit', [
+		'extraInputs',
+		'extraInputsJson',
+		'concurrency',
+		'maxRequestsPerMinute',
+		'requestTimeout',
+	]),
 ];
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
@@ -20,8 +26,16 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 	const credits = new CreditsReading();
 	const job = await submitJob(
 		run,
-		{ workflowId, body: { ...options.extraInputs, text_prompt: textPrompt }, outputKey: options.outputKey },
-		{ startedAt, deadline: startedAt + options.requestTimeoutMs * 2, requestTimeoutMs: options.requestTimeoutMs },
+		{
+			workflowId,
+			body: { ...options.extraInputs, text_prompt: textPrompt },
+			outputKey: options.outputKey,
+		},
+		{
+			startedAt,
+			deadline: startedAt + options.requestTimeoutMs * 2,
+			requestTimeoutMs: options.requestTimeoutMs,
+		},
 		credits,
 	);
 	run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.pollUrl });

@@ -60,17 +60,30 @@ export function describeHttpFailure(
 		return fail(ERROR_CODES.credits, MESSAGES.credits(status), MESSAGES.creditsHint);
 	}
 	if (status === 403) {
-		return fail(ERROR_CODES.forbidden, MESSAGES.forbidden(job.workflowId ?? '?'), MESSAGES.forbiddenHint);
+		return fail(
+			ERROR_CODES.forbidden,
+			MESSAGES.forbidden(job.workflowId ?? '?'),
+			MESSAGES.forbiddenHint,
+		);
 	}
 	if (status === 404) {
 		return call === 'poll' && job.requestId
-			? fail(ERROR_CODES.notFound, MESSAGES.unknownRequest(job.requestId), MESSAGES.unknownRequestHint)
-			: fail(ERROR_CODES.notFound, MESSAGES.unknownWorkflow(job.workflowId ?? '?'), MESSAGES.unknownWorkflowHint);
+			? fail(
+					ERROR_CODES.notFound,
+					MESSAGES.unknownRequest(job.requestId),
+					MESSAGES.unknownRequestHint,
+				)
+			: fail(
+					ERROR_CODES.notFound,
+					MESSAGES.unknownWorkflow(job.workflowId ?? '?'),
+					MESSAGES.unknownWorkflowHint,
+				);
 	}
 	if (status === 422) {
 		return fail(ERROR_CODES.invalidInput, MESSAGES.invalidInput(reason), MESSAGES.invalidInputHint);
 	}
-	if (status === 429) return fail(ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint);
+	if (status === 429)
+		return fail(ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint);
 	if (status >= 500) return fail(ERROR_CODES.server, MESSAGES.server(status), MESSAGES.serverHint);
 	return fail(ERROR_CODES.server, MESSAGES.unexpectedStatus(status), MESSAGES.serverHint);
 }
@@ -113,7 +126,8 @@ export function toNodeError(
 }
 
 function withJobHint({ details }: SegmindError): string {
-	if (!details.requestId || details.description.includes(details.requestId)) return details.description;
+	if (!details.requestId || details.description.includes(details.requestId))
+		return details.description;
 	const where = details.pollUrl ? ` (poll URL ${details.pollUrl})` : '';
 	return `${details.description} Segmind request ID: ${details.requestId}${where}.`;
 }

@@ -21,7 +21,9 @@ export class JobLedger {
 
 	/** Every job but the failing item's own, in item order. */
 	othersThan(item: number): LedgerEntry[] {
-		return [...this.entries.values()].filter((entry) => entry.item !== item).sort((a, b) => a.item - b.item);
+		return [...this.entries.values()]
+			.filter((entry) => entry.item !== item)
+			.sort((a, b) => a.item - b.item);
 	}
 
 	/** One line per job, for the error's description. */

@@ -45,7 +45,14 @@ export const WINDOW_GAP = 0.125;
  * dense in the window where the run's jobs finish and sparse elsewhere. Never longer than the
  * user's Poll Interval, and never past the timeout (the last check lands on the deadline itself).
  */
-export function nextPollDelay({ elapsedMs, pollsDone, maxIntervalMs, remainingMs, last, learned }: PollPolicyInput): number {
+export function nextPollDelay({
+	elapsedMs,
+	pollsDone,
+	maxIntervalMs,
+	remainingMs,
+	last,
+	learned,
+}: PollPolicyInput): number {
 	const cap = Math.max(MIN_POLL_MS, maxIntervalMs);
 	let delay: number;
 	if (last?.state === 'completed') delay = FIRST_POLL_MS;
@@ -131,7 +138,16 @@ export async function pollUntilDone(options: PollUntilDoneOptions): Promise<Poll
 		const remainingMs = timeoutMs - elapsed();
 		if (remainingMs <= 0) throw new PollTimeoutError(job.status, polls, elapsed());
 		const learned = options.learned?.();
-		await clock.sleep(nextPollDelay({ elapsedMs: elapsed(), pollsDone: polls, maxIntervalMs, remainingMs, last: job, learned }));
+		await clock.sleep(
+			nextPollDelay({
+				elapsedMs: elapsed(),
+				pollsDone: polls,
+				maxIntervalMs,
+				remainingMs,
+				last: job,
+				learned,
+			}),
+		);
 		job = await check();
 		polls++;
 		onStatus?.(job, polls, elapsed());

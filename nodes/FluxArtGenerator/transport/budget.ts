@@ -34,7 +34,9 @@ export class RequestBudget {
 
 	/** Resolves when this call may be sent; counts it as sent. */
 	async take(priority: Priority): Promise<void> {
-		const granted = new Promise<void>((grant, fail) => this.waiting.push({ priority, grant, fail }));
+		const granted = new Promise<void>((grant, fail) =>
+			this.waiting.push({ priority, grant, fail }),
+		);
 		void this.pump();
 		await granted;
 	}
@@ -61,7 +63,10 @@ export class RequestBudget {
 					}
 					continue;
 				}
-				const index = Math.max(0, this.waiting.findIndex((waiter) => waiter.priority === 'poll'));
+				const index = Math.max(
+					0,
+					this.waiting.findIndex((waiter) => waiter.priority === 'poll'),
+				);
 				const [waiter] = this.waiting.splice(index, 1);
 				this.sent.push(now);
 				waiter.grant();

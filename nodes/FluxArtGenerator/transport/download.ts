@@ -42,7 +42,10 @@ export interface DownloadOptions {
 /** Enough bytes to recognise PNG, JPEG, WebP and GIF by their signatures. */
 const SIGNATURE_BYTES = 16;
 
-export async function downloadImage(ctx: IExecuteFunctions, options: DownloadOptions): Promise<IBinaryData> {
+export async function downloadImage(
+	ctx: IExecuteFunctions,
+	options: DownloadOptions,
+): Promise<IBinaryData> {
 	const random = options.random ?? Math.random;
 	const job = { ...options.job, imageUrl: options.url };
 	for (let attempt = 0; ; attempt++) {
@@ -50,7 +53,8 @@ export async function downloadImage(ctx: IExecuteFunctions, options: DownloadOpt
 		if ('binary' in result) return result.binary;
 		const { outcome } = result;
 		const retryAfterMs = outcome.kind === 'http' ? outcome.retryAfterMs : undefined;
-		if (!isRetryable('image', outcome) || attempt + 1 >= MAX_ATTEMPTS.image) throw downloadFailure(outcome, job);
+		if (!isRetryable('image', outcome) || attempt + 1 >= MAX_ATTEMPTS.image)
+			throw downloadFailure(outcome, job);
 		await options.clock.sleep(retryDelay(attempt, random(), retryAfterMs));
 	}
 }
@@ -82,12 +86,15 @@ async function attemptDownload(
 	}
 	try {
 		const head = await peek(body, SIGNATURE_BYTES);
-		if (head.bytes.length === 0) return { outcome: { kind: 'http', status: 502, body: 'empty image body' } };
+		if (head.bytes.length === 0)
+			return { outcome: { kind: 'http', status: 502, body: 'empty image body' } };
 		const type = imageTypeOf(head.bytes, String(headers['content-type'] ?? ''), options.url);
 		const source = (head.ended ? head.bytes : body) as unknown as BinaryInput;
 		const fileName = `${job.requestId || 'image'}.${type.extension}`;
 		const binary = await ctx.helpers.prepareBinaryData(source, fileName, type.mimeType);
-		return { binary: { ...binary, fileName, fileExtension: type.extension, mimeType: type.mimeType } };
+		return {
+			binary: { ...binary, fileName, fileExtension: type.extension, mimeType: type.mimeType },
+		};
 	} catch (error) {
 		body.destroy();
 		return { outcome: cancelledOr(options.signal, error) };
@@ -137,10 +144,14 @@ async function peek(stream: ByteStream, size: number): Promise<{ bytes: Buffer; 
 function downloadFailure(outcome: CallOutcome, job: JobReference): SegmindError {
 	const details = { ...job };
 	if (outcome.kind === 'network') {
-		return new SegmindError(ERROR_CODES.network, MESSAGES.imageNetwork(networkWords(outcome.code)), {
-			...details,
-			description: MESSAGES.imageHint(job.imageUrl ?? ''),
-		});
+		return new SegmindError(
+			ERROR_CODES.network,
+			MESSAGES.imageNetwork(networkWords(outcome.code)),
+			{
+				...details,
+				description: MESSAGES.imageHint(job.imageUrl ?? ''),
+			},
+		);
 	}
 	const { status } = outcome;
 	const code =
@@ -151,6 +162,13 @@ function downloadFailure(outcome: CallOutcome, job: JobReference): SegmindError 
 				: status === 429
 					? ERROR_CODES.rateLimited
 					: ERROR_CODES.server;
-	const message = status === 404 || status === 410 || status === 403 ? MESSAGES.imageGone(status) : MESSAGES.imageHttp(status);
-	return new SegmindError(code, message, { ...details, httpStatus: status, description: MESSAGES.imageHint(job.imageUrl ?? '') });
+	const message =
+		status === 404 || status === 410 || status === 403
+			? MESSAGES.imageGone(status)
+			: MESSAGES.imageHttp(status);
+	return new SegmindError(code, message, {
+		...details,
+		httpStatus: status,
+		description: MESSAGES.imageHint(job.imageUrl ?? ''),
+	});
 }

@@ -5,7 +5,12 @@
  * apply.
  */
 import { ManualExecutionCancelledError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, CREDITS_HEADER, ERROR_CODES, MESSAGES, networkWords } from '../constants';
 import { describeHttpFailure, SegmindError } from '../helpers/errors';
@@ -14,7 +19,13 @@ import type { Clock } from '../helpers/polling';
 import { isObject, parseCreditsHeader, parseJsonBody } from '../helpers/responses';
 import type { SharedBackoff } from './backoff';
 import type { RequestBudget } from './budget';
-import { isNetworkCodeNotSent, isRetryable, MAX_ATTEMPTS, parseRetryAfter, retryDelay } from './retry';
+import {
+	isNetworkCodeNotSent,
+	isRetryable,
+	MAX_ATTEMPTS,
+	parseRetryAfter,
+	retryDelay,
+} from './retry';
 import type { CallKind, CallOutcome } from './retry';
 
 export interface SegmindCall {
@@ -94,7 +105,9 @@ export class SegmindTransport {
 
 	private async attempt(call: SegmindCall): Promise<SegmindReply | CallOutcome> {
 		const timeoutMs = call.timeoutMs ?? this.options.requestTimeoutMs;
-		const response = await this.send(call.method, call.url, call.body, timeoutMs).catch((error: unknown) => ({ error }));
+		const response = await this.send(call.method, call.url, call.body, timeoutMs).catch(
+			(error: unknown) => ({ error }),
+		);
 		if ('error' in response) {
 			// A request aborted by the user's stop ends the run; anything else is a network outcome.
 			if (this.options.signal?.aborted) throw new ManualExecutionCancelledError('');
@@ -106,7 +119,8 @@ export class SegmindTransport {
 		const { statusCode } = response;
 
 		// A FAILED job may be reported with HTTP 422 instead of 200: it is an answer, not an error.
-		const isJobAnswer = call.kind === 'poll' && statusCode === 422 && typeof body?.status === 'string';
+		const isJobAnswer =
+			call.kind === 'poll' && statusCode === 422 && typeof body?.status === 'string';
 		if ((statusCode >= 200 && statusCode < 300) || isJobAnswer) {
 			if (body) return { status: statusCode, body, credits };
 			return this.unreadable(call, response.body);
@@ -138,7 +152,9 @@ export class SegmindTransport {
 				body,
 				json: false,
 				encoding: 'text',
-				headers: body ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
+				headers: body
+					? { 'content-type': 'application/json', accept: 'application/json' }
+					: { accept: 'application/json' },
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
@@ -146,9 +162,17 @@ export class SegmindTransport {
 			};
 			const response = (await (this.isApiOrigin(target)
 				? this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request)
-				: this.ctx.helpers.httpRequest({ ...request, abortSignal: this.options.signal }))) as RawResponse;
+				: this.ctx.helpers.httpRequest({
+						...request,
+						abortSignal: this.options.signal,
+					}))) as RawResponse;
 			const location = response.headers.location;
-			if (response.statusCode < 300 || response.statusCode >= 400 || typeof location !== 'string' || hop >= MAX_REDIRECTS) {
+			if (
+				response.statusCode < 300 ||
+				response.statusCode >= 400 ||
+				typeof location !== 'string' ||
+				hop >= MAX_REDIRECTS
+			) {
 				return response;
 			}
 			target = new URL(location, target).toString();
@@ -167,28 +191,45 @@ export class SegmindTransport {
 		// A poll answered with a garbage page may be a passing proxy fault: retry it like a 502.
 		if (call.kind !== 'submit') return { kind: 'http', status: 502, body: bodyText(raw) };
 		// A submit answered 200 with no readable job may still have made one: never repeat it.
-		throw new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.unreadable(call.kind, excerpt(raw)), {
-			...call.job,
-			description: `${MESSAGES.unreadableHint} ${MESSAGES.noRequestIdHint}`,
-		});
+		throw new SegmindError(
+			ERROR_CODES.invalidResponse,
+			MESSAGES.unreadable(call.kind, excerpt(raw)),
+			{
+				...call.job,
+				description: `${MESSAGES.unreadableHint} ${MESSAGES.noRequestIdHint}`,
+			},
+		);
 	}
 
 	private failure(call: SegmindCall, outcome: CallOutcome): SegmindError {
 		if (outcome.kind === 'http') {
 			const parsed = parseJsonBody(outcome.body);
 			if (outcome.status === 502 && !parsed.ok && outcome.body && call.kind !== 'submit') {
-				return new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.unreadable(call.kind, excerpt(outcome.body)), {
-					...call.job,
-					description: MESSAGES.unreadableHint,
-				});
+				return new SegmindError(
+					ERROR_CODES.invalidResponse,
+					MESSAGES.unreadable(call.kind, excerpt(outcome.body)),
+					{
+						...call.job,
+						description: MESSAGES.unreadableHint,
+					},
+				);
 			}
-			return describeHttpFailure(outcome.status, parsed.ok ? parsed.value : outcome.body, call.kind, call.job);
+			return describeHttpFailure(
+				outcome.status,
+				parsed.ok ? parsed.value : outcome.body,
+				call.kind,
+				call.job,
+			);
 		}
 		if (call.kind === 'submit' && !isNetworkCodeNotSent(outcome.code)) {
-			return new SegmindError(ERROR_CODES.network, MESSAGES.submitOutcomeUnknown(networkWords(outcome.code)), {
-				...call.job,
-				description: MESSAGES.submitOutcomeUnknownHint(outcome.code),
-			});
+			return new SegmindError(
+				ERROR_CODES.network,
+				MESSAGES.submitOutcomeUnknown(networkWords(outcome.code)),
+				{
+					...call.job,
+					description: MESSAGES.submitOutcomeUnknownHint(outcome.code),
+				},
+			);
 		}
 		return new SegmindError(ERROR_CODES.network, MESSAGES.network(networkWords(outcome.code)), {
 			...call.job,
@@ -209,7 +250,10 @@ export function networkCode(error: unknown): string {
 		for (const code of [current.code, current.httpCode]) {
 			if (typeof code === 'string' && /^(E[A-Z_]+|UND_ERR\w*)$/.test(code)) return code;
 		}
-		const texts = [current.message, ...(Array.isArray(current.messages) ? current.messages : [])].map(String);
+		const texts = [
+			current.message,
+			...(Array.isArray(current.messages) ? current.messages : []),
+		].map(String);
 		if (texts.some((text) => /socket hang up/i.test(text))) return 'ECONNRESET';
 		if (texts.some((text) => /timeout/i.test(text))) return 'ETIMEDOUT';
 		current = current.cause;
