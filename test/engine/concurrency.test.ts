@@ -104,7 +104,7 @@ describe('Items at Once', () => {
 		for (const request of after) expect(request.time - refused).toBeGreaterThanOrEqual(1_900);
 	});
 
-	test('an item failing without Continue On Fail stops the others and names their jobs', async () => {
+	test('an item failing without Continue On Fail: no new item starts, running ones finish and are named with their images', async () => {
 		const error = errorOf(
 			await run(
 				fake,
@@ -113,6 +113,11 @@ describe('Items at Once', () => {
 			),
 		);
 		expect(error.message).toBe('The Text Prompt is empty');
-		expect((error.context.other_jobs as unknown[]).length).toBe(fake.jobs.length);
+		const others = error.context.other_jobs as Array<Record<string, unknown>>;
+		expect(others.map((job) => job.request_id).sort()).toEqual(
+			fake.jobs.map((job) => job.requestId).sort(),
+		);
+		for (const job of others)
+			expect(job.image_output).toEqual(expect.stringContaining(String(job.request_id)));
 	});
 });

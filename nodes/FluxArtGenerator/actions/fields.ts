@@ -176,7 +176,7 @@ export interface CommonOptions {
 	requestTimeoutMs: number;
 	outputKey: string;
 	binaryPropertyName: string;
-	extraInputs: Record<string, unknown>;
+	extraInputs: IDataObject;
 }
 
 /** Reads and checks the options of one item; bad values fail the item before any request. */
@@ -204,17 +204,13 @@ export function readOptions(run: RunContext, itemIndex: number): CommonOptions {
 	};
 }
 
-function readExtraInputs(
-	run: RunContext,
-	itemIndex: number,
-	options: IDataObject,
-): Record<string, unknown> {
+function readExtraInputs(run: RunContext, itemIndex: number, options: IDataObject): IDataObject {
 	const fail = (message: string) =>
 		new NodeOperationError(run.ctx.getNode(), message, {
 			description: MESSAGES.extraInputsHint,
 			itemIndex,
 		});
-	const inputs: Record<string, unknown> = {};
+	const inputs: IDataObject = {};
 	const pairs = ((options.extraInputs as IDataObject | undefined)?.input ?? []) as Array<{
 		name?: string;
 		value?: unknown;

@@ -8,7 +8,7 @@ import {
 	readOptions,
 	readPromptInput,
 } from './fields';
-import { CreditsReading, submitJob, waitForImage } from './job';
+import { CreditsReading, startTiming, submitPrompt, waitForImage } from './job';
 import type { RunContext } from './job';
 import { imageItem } from './output';
 
@@ -32,25 +32,15 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 	const { textPrompt, workflowId } = readPromptInput(run, itemIndex);
 	const options = readOptions(run, itemIndex);
 	const download = run.ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
-	const startedAt = run.clock.now();
-	const timing = {
-		startedAt,
-		deadline: startedAt + options.timeoutMs,
-		requestTimeoutMs: options.requestTimeoutMs,
-	};
+	const timing = startTiming(run, options.timeoutMs, options.requestTimeoutMs);
 	const credits = new CreditsReading();
-
-	const job = await submitJob(
-		run,
-		{
-			workflowId,
-			body: { ...options.extraInputs, text_prompt: textPrompt },
-			outputKey: options.outputKey,
-		},
-		timing,
-		credits,
-	);
-	run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.pollUrl });
+	const input = {
+		textPrompt,
+		workflowId,
+		extraInputs: options.extraInputs,
+		outputKey: options.outputKey,
+	};
+	const job = await submitPrompt(run, itemIndex, input, timing, credits);
 	const finished = await waitForImage(
 		run,
 		job,

@@ -9,7 +9,7 @@ import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { MESSAGES } from '../constants';
 import { requestIdFromPollUrl, resolvePollUrl, trimBaseUrl } from '../helpers/responses';
 import { downloadImageField, optionsField, readOptions } from './fields';
-import { checkJob, CreditsReading, finishedOrThrow, waitForImage } from './job';
+import { checkJob, CreditsReading, finishedOrThrow, startTiming, waitForImage } from './job';
 import type { RunContext, SubmittedJob } from './job';
 import { imageItem } from './output';
 
@@ -79,12 +79,8 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 	const options = readOptions(run, itemIndex);
 	const wait = run.ctx.getNodeParameter('waitForImage', itemIndex, true) as boolean;
 	const download = run.ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
-	const startedAt = run.clock.now();
-	const timing = {
-		startedAt,
-		deadline: startedAt + options.timeoutMs,
-		requestTimeoutMs: options.requestTimeoutMs,
-	};
+	const timing = startTiming(run, options.timeoutMs, options.requestTimeoutMs);
+	const { startedAt } = timing;
 	const credits = new CreditsReading();
 	run.ledger.record(itemIndex, { request_id: reference.requestId, poll_url: reference.pollUrl });
 

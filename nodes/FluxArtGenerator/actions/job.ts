@@ -124,6 +124,35 @@ export async function checkJob(
 	return parseJobStatus(credits.record(reply).body, outputKey);
 }
 
+/** When a job starts and must be done by; every call of it may take `requestTimeoutMs`. */
+export function startTiming(
+	run: RunContext,
+	timeoutMs: number,
+	requestTimeoutMs: number,
+): JobTiming {
+	const startedAt = run.clock.now();
+	return { startedAt, deadline: startedAt + timeoutMs, requestTimeoutMs };
+}
+
+/** Submits an item's prompt (with any extra workflow inputs) and enters the job in the ledger. */
+export async function submitPrompt(
+	run: RunContext,
+	itemIndex: number,
+	input: { textPrompt: string; workflowId: string; extraInputs: IDataObject; outputKey: string },
+	timing: JobTiming,
+	credits: CreditsReading,
+): Promise<SubmittedJob> {
+	const body = { ...input.extraInputs, text_prompt: input.textPrompt };
+	const job = await submitJob(
+		run,
+		{ workflowId: input.workflowId, body, outputKey: input.outputKey },
+		timing,
+		credits,
+	);
+	run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.pollUrl });
+	return job;
+}
+
 export interface FinishedJob {
 	imageUrl: string;
 	status: string;
@@ -152,6 +181,7 @@ export async function waitForImage(
 		initial: job.initial,
 		check: async () => await checkJob(run, job, timing, outputKey, credits),
 		learned: () => run.history.fit(),
+		wake: () => run.history.changed(),
 		onStatus: (status, polls, elapsedMs) =>
 			run.ctx.logger.debug(`Segmind request ${job.requestId}: ${status.status || 'no status'}`, {
 				requestId: job.requestId,

@@ -37,15 +37,7 @@ export const operations: Record<Operation, typeof generate> = {
 	getCredits,
 };
 
-/** A signal that fires on the execution's stop, or when the run itself gives up (`abort`). */
-function linkedAbort(parent: AbortSignal | undefined) {
-	const controller = new AbortController();
-	if (parent?.aborted) controller.abort();
-	parent?.addEventListener('abort', () => controller.abort(), { once: true });
-	return controller;
-}
-
-async function createRunContext(ctx: IExecuteFunctions, signal: AbortSignal): Promise<RunContext> {
+async function createRunContext(ctx: IExecuteFunctions): Promise<RunContext> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = String(credentials.baseUrl ?? '').trim() || DEFAULT_BASE_URL;
 	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
@@ -56,6 +48,7 @@ async function createRunContext(ctx: IExecuteFunctions, signal: AbortSignal): Pr
 	// Budget and pool are per execution: read from the first item's options.
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const perMinute = Number(options.maxRequestsPerMinute ?? 0);
+	const signal = ctx.getExecutionCancelSignal();
 	const clock = executionClock(signal);
 	const transport = new SegmindTransport(ctx, {
 		baseUrl,
@@ -79,8 +72,7 @@ async function createRunContext(ctx: IExecuteFunctions, signal: AbortSignal): Pr
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const runAbort = linkedAbort(this.getExecutionCancelSignal());
-	const run = await createRunContext(this, runAbort.signal);
+	const run = await createRunContext(this);
 	// Saved workflows from before operations existed have no `operation`: they generate.
 	const operation = this.getNodeParameter('operation', 0, 'generate') as Operation;
 	const { execute } = operations[operation] ?? generate;
@@ -113,9 +105,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					results[itemIndex] = { json: errorItemJson(error), pairedItem: { item: itemIndex } };
 					continue;
 				}
+				// No new item starts; items already submitted finish their wait, so the error can
+				// name their images (n8n discards this node's output with it).
 				fatal ??= { error, itemIndex };
-				// The other items stop waiting; the jobs they already submitted are named in the error.
-				runAbort.abort();
 				return;
 			}
 		}

@@ -5,7 +5,7 @@
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { optionsField, promptFields, readOptions, readPromptInput } from './fields';
-import { CreditsReading, submitJob } from './job';
+import { CreditsReading, startTiming, submitPrompt } from './job';
 import type { RunContext } from './job';
 
 export const description: INodeProperties[] = [
@@ -22,23 +22,16 @@ export const description: INodeProperties[] = [
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
 	const { textPrompt, workflowId } = readPromptInput(run, itemIndex);
 	const options = readOptions(run, itemIndex);
-	const startedAt = run.clock.now();
+	// A submit that waits for nothing: twice the per-call timeout leaves room for a 429 retry.
+	const timing = startTiming(run, options.requestTimeoutMs * 2, options.requestTimeoutMs);
 	const credits = new CreditsReading();
-	const job = await submitJob(
-		run,
-		{
-			workflowId,
-			body: { ...options.extraInputs, text_prompt: textPrompt },
-			outputKey: options.outputKey,
-		},
-		{
-			startedAt,
-			deadline: startedAt + options.requestTimeoutMs * 2,
-			requestTimeoutMs: options.requestTimeoutMs,
-		},
-		credits,
-	);
-	run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.pollUrl });
+	const input = {
+		textPrompt,
+		workflowId,
+		extraInputs: options.extraInputs,
+		outputKey: options.outputKey,
+	};
+	const job = await submitPrompt(run, itemIndex, input, timing, credits);
 	return {
 		json: {
 			request_id: job.requestId || null,
