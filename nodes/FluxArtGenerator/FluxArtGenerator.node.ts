@@ -20,7 +20,8 @@ export class FluxArtGenerator implements INodeType {
 		icon: { light: 'file:segmind.svg', dark: 'file:segmind.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle:
+			'={{ {"generate": "Generate", "submit": "Submit", "getResult": "Get Result", "getCredits": "Get Credits"}[$parameter["operation"]] || "Generate" }}',
 		description:
 			'Turn a short prompt into art with Segmind (Llama 3.1 enriches it, Flux.1 Schnell paints it)',
 		defaults: { name: 'Flux Art Generator' },

@@ -100,7 +100,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					fatal ??= { error: caught, itemIndex };
 					return;
 				}
-				const error = asNodeError(this, caught, itemIndex, run.secret);
+				const error = withOwnJob(
+					asNodeError(this, caught, itemIndex, run.secret),
+					run.ledger.entryFor(itemIndex),
+				);
 				if (this.continueOnFail()) {
 					results[itemIndex] = { json: errorItemJson(error), pairedItem: { item: itemIndex } };
 					continue;
@@ -122,6 +125,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw error;
 	}
 	return [results];
+}
+
+/**
+ * An unexpected failure after the submit (not one of ours, which name their job already) still
+ * names the item's own job, so it can be collected with Get Result.
+ */
+function withOwnJob<T extends NodeApiError | NodeOperationError>(
+	error: T,
+	own: LedgerEntry | undefined,
+): T {
+	if (!own || error.context.request_id) return error;
+	Object.assign(error.context, { request_id: own.request_id, poll_url: own.poll_url ?? null });
+	error.description =
+		`${error.description ?? ''}\n${MESSAGES.ownJob(own.request_id, own.poll_url ?? '')}`.trim();
+	return error;
 }
 
 /** n8n drops the node's whole output with this error: name every job already paid for. */

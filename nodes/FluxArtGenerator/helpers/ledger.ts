@@ -19,6 +19,11 @@ export class JobLedger {
 		this.entries.set(item, { ...this.entries.get(item), ...facts, item });
 	}
 
+	/** The item's own job, if it got as far as a submit. */
+	entryFor(item: number): LedgerEntry | undefined {
+		return this.entries.get(item);
+	}
+
 	/** Every job but the failing item's own, in item order. */
 	othersThan(item: number): LedgerEntry[] {
 		return [...this.entries.values()]
