@@ -18,13 +18,27 @@ class N8n {
 	 * @param {number} o.brokerPort   N8N_RUNNERS_BROKER_PORT, unique to this run
 	 * @param {string[]} o.fileAccess folders the file nodes may use (N8N_RESTRICT_FILE_ACCESS_TO)
 	 * @param {string} o.workDir      where the import files and each execution's output are written
+	 * @param {string} [o.node]       the Node that runs n8n (default: the one running the suite)
+	 * @param {object} [o.baseEnv]    the environment to start from (default: process.env)
+	 * @param {object} [o.extraEnv]   more N8N_* settings (queue mode, cookies, ...)
 	 */
-	constructor({ bin, userFolder, encryptionKey, brokerPort, fileAccess, workDir }) {
+	constructor({
+		bin,
+		userFolder,
+		encryptionKey,
+		brokerPort,
+		fileAccess,
+		workDir,
+		node = process.execPath,
+		baseEnv = process.env,
+		extraEnv = {},
+	}) {
 		this.bin = bin;
+		this.node = node;
 		this.userFolder = userFolder;
 		this.workDir = workDir;
 		this.commands = []; // { args, ms, code }
-		const env = { ...process.env };
+		const env = { ...baseEnv };
 		// Nothing of the caller's n8n setup may leak into the run.
 		for (const key of Object.keys(env))
 			if (key.startsWith('N8N_') || key.startsWith('DB_')) delete env[key];
@@ -48,6 +62,7 @@ class N8n {
 			// All traffic stays on this machine: never send 127.0.0.1 through a proxy.
 			NO_PROXY: '127.0.0.1,localhost',
 			no_proxy: '127.0.0.1,localhost',
+			...extraEnv,
 		});
 		this.env = env;
 	}
@@ -56,8 +71,8 @@ class N8n {
 		const label = `n8n ${args.join(' ')}`;
 		const options = { env: this.env, cwd: this.workDir, timeoutMs, label };
 		const result = ok
-			? await runOk(process.execPath, [this.bin, ...args], options)
-			: await run(process.execPath, [this.bin, ...args], options);
+			? await runOk(this.node, [this.bin, ...args], options)
+			: await run(this.node, [this.bin, ...args], options);
 		this.commands.push({ args: args.join(' '), ms: result.ms, code: result.code });
 		return result;
 	}
@@ -114,35 +129,48 @@ class N8n {
 	}
 
 	/** `n8n start` on 127.0.0.1:port; resolves once GET /healthz/readiness answers 200. */
-	async start(port, { timeoutMs = 90000 } = {}) {
-		const env = {
-			...this.env,
-			N8N_PORT: String(port),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_PROTOCOL: 'http',
-		};
-		const started = Date.now();
-		const daemon = startDaemon(process.execPath, [this.bin, 'start'], {
-			env,
-			cwd: this.workDir,
-			label: 'n8n start',
+	async start(port, { timeoutMs = 90000, env = {}, label = 'n8n start' } = {}) {
+		return this.daemon(['start'], {
+			timeoutMs,
+			label,
+			readyUrl: `http://127.0.0.1:${port}/healthz/readiness`,
+			baseUrl: `http://127.0.0.1:${port}`,
+			env: {
+				N8N_PORT: String(port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_HOST: '127.0.0.1',
+				N8N_PROTOCOL: 'http',
+				...env,
+			},
 		});
-		const url = `http://127.0.0.1:${port}/healthz/readiness`;
+	}
+
+	/**
+	 * A long-running n8n command (`start`, `worker`) with this instance's environment plus `env`;
+	 * resolves once GET readyUrl answers 200.
+	 */
+	async daemon(args, { readyUrl, baseUrl, env = {}, label, timeoutMs = 90000 }) {
+		const started = Date.now();
+		const name = label || `n8n ${args.join(' ')}`;
+		const daemon = startDaemon(this.node, [this.bin, ...args], {
+			env: { ...this.env, ...env },
+			cwd: this.workDir,
+			label: name,
+		});
 		for (;;) {
 			if (daemon.exited)
-				throw new Error(`n8n start exited before it was ready:\n${daemon.output().slice(-3000)}`);
+				throw new Error(`${name} exited before it was ready:\n${daemon.output().slice(-3000)}`);
 			if (Date.now() - started > timeoutMs) {
 				await daemon.stop();
 				throw new Error(
-					`n8n start not ready after ${timeoutMs / 1000} s:\n${daemon.output().slice(-3000)}`,
+					`${name} not ready after ${timeoutMs / 1000} s:\n${daemon.output().slice(-3000)}`,
 				);
 			}
-			if (await isReady(url)) break;
+			if (await isReady(readyUrl)) break;
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
 		daemon.readyMs = Date.now() - started;
-		daemon.baseUrl = `http://127.0.0.1:${port}`;
+		if (baseUrl) daemon.baseUrl = baseUrl;
 		return daemon;
 	}
 }

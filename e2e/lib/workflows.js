@@ -225,6 +225,12 @@ function withManualTrigger(wf, triggerType) {
 module.exports = {
 	FLUX_TYPE,
 	FLUX_WORKFLOW_ID,
+	node,
+	manualTrigger,
+	promptsNode,
+	fluxNode,
+	chain,
+	workflow,
 	threePrompts,
 	failing,
 	handBuiltLoop,

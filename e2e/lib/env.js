@@ -1,0 +1,93 @@
+'use strict';
+/**
+ * One n8n "instance" of the run: a throw-away user folder with the packed package installed the
+ * way n8n installs a community package, an N8n driver bound to it (and to the Node its n8n
+ * version runs on), and the two credentials (the fake Segmind, the SMTP sink) imported. Each part
+ * of the suite gets its own, so parts can run alone and never see each other's executions.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const setup = require('./setup');
+const { freePort } = require('./proc');
+
+const CREDENTIALS = {
+	segmind: { id: 'e2eSegmindCred01', name: 'Segmind (fake)', type: 'segmindApi' },
+	smtp: { id: 'e2eSmtpSinkCred01', name: 'SMTP sink', type: 'smtp' },
+};
+
+/** The installs of n8n (and Node) this run uses, each made once. */
+const installs = new Map();
+function n8nInstall(version) {
+	if (!installs.has(version)) installs.set(version, setup.ensureN8n(version));
+	return installs.get(version);
+}
+
+/**
+ * @param {object} shared  { tmp, pack, fake, smtp }
+ * @param {object} o       { label (folder name), version (n8n), extraEnv }
+ */
+async function prepareN8n(shared, { label, version = setup.N8N_VERSION, extraEnv = {} }) {
+	const { N8n } = require('./n8n');
+	const started = Date.now();
+	const install = await n8nInstall(version);
+	const installMs = Date.now() - started;
+	const workDir = path.join(shared.tmp, label);
+	const userFolder = path.join(workDir, 'user');
+	fs.mkdirSync(workDir, { recursive: true });
+	const prepared = Date.now();
+	await setup.installIntoUserFolder(shared.pack, userFolder);
+	const { fake, smtp } = shared;
+	const n8n = new N8n({
+		bin: install.bin,
+		node: install.nodeCmd,
+		baseEnv: install.env,
+		userFolder,
+		encryptionKey: crypto.randomBytes(24).toString('hex'),
+		brokerPort: await freePort(),
+		fileAccess: [path.join(userFolder, '.n8n-files'), shared.diskFolder],
+		workDir,
+		extraEnv: { ...install.n8nEnv, ...extraEnv },
+	});
+	await n8n.importCredentials([
+		{ ...CREDENTIALS.segmind, data: { apiKey: fake.apiKey, baseUrl: fake.baseUrl } },
+		{
+			...CREDENTIALS.smtp,
+			data: {
+				user: '',
+				password: '',
+				host: smtp.host,
+				port: smtp.port,
+				secure: false,
+				disableStartTls: true,
+				hostName: '',
+			},
+		},
+	]);
+	return {
+		n8n,
+		install,
+		installMs,
+		userFolder,
+		workDir,
+		credentials: CREDENTIALS,
+		prepareMs: Date.now() - prepared,
+	};
+}
+
+/** The versions of n8n and its core packages in an install, as one line. */
+function versionsOf(install) {
+	return ['n8n', 'n8n-core', 'n8n-workflow', 'n8n-nodes-base']
+		.map((name) => {
+			try {
+				const file = path.join(install.dir, 'node_modules', name, 'package.json');
+				return `${name} ${JSON.parse(fs.readFileSync(file, 'utf8')).version}`;
+			} catch {
+				return `${name} ?`;
+			}
+		})
+		.join(', ');
+}
+
+module.exports = { prepareN8n, n8nInstall, versionsOf, CREDENTIALS };

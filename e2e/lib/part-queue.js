@@ -1,0 +1,292 @@
+'use strict';
+/**
+ * Part "queue": n8n 2.8.4 in queue mode, the way n8n scales past one process. Debian's
+ * redis-server on 127.0.0.1 (a free port, no persistence), one `n8n start` main with
+ * EXECUTIONS_MODE=queue and two `n8n worker --concurrency=2`, each with its own task-runner
+ * broker port and health-check port. A webhook workflow (Webhook → Flux Art Generator → Respond
+ * to Webhook with the node's JSON and the execution ID) is imported and published before the
+ * main starts; then concurrent POSTs with different prompts each become a job in Redis, run on a
+ * worker, and answer through the main.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const setup = require('./setup');
+const wf = require('./workflows');
+const { ok, equal, show } = require('./check');
+const { prepareN8n } = require('./env');
+const { freePort } = require('./proc');
+const { ensurePackages } = require('./debian');
+
+const WORKFLOW_ID = 'e2eQueueWebhook01';
+const WEBHOOK_PATH = 'flux-queue';
+const WORKERS = 2;
+const WORKER_CONCURRENCY = 2;
+/** Concurrent POSTs; as many as the workers' slots, so all run at once when both take jobs. */
+const PROMPTS = [
+	'a paper boat on a rainy street, ink drawing',
+	'a hot air balloon over lavender fields',
+	'an owl reading by candlelight, oil painting',
+	'a tram crossing a snowy bridge at night',
+];
+const JOB_MS = 3000;
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const tail = (text, lines = 40) =>
+	String(text || '')
+		.trim()
+		.split('\n')
+		.slice(-lines)
+		.join('\n');
+
+function queueWorkflow(credential) {
+	const webhook = wf.node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2.1,
+		0,
+		{ httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'responseNode', options: {} },
+		{ webhookId: '3f1c5b0e-6a51-4d0b-9a55-0e2e0e2e0001' },
+	);
+	const flux = wf.fluxNode(credential, {
+		x: 220,
+		parameters: { textPrompt: '={{ $json.body.prompt }}' },
+	});
+	const respond = wf.node('Respond', 'n8n-nodes-base.respondToWebhook', 1.5, 440, {
+		respondWith: 'json',
+		responseBody:
+			'={{ { execution_id: $execution.id, flux: $json, binary: $binary.data ? { fileName: $binary.data.fileName, mimeType: $binary.data.mimeType, fileSize: $binary.data.fileSize } : null } }}',
+		options: {},
+	});
+	return wf.workflow(
+		WORKFLOW_ID,
+		'e2e: queue mode, webhook → Flux Art Generator → JSON',
+		[webhook, flux, respond],
+		wf.chain('Webhook', 'Flux Art Generator', 'Respond'),
+	);
+}
+
+/** Lines "<prefix> execution N (job J)" in a log: Map execution id -> job id. */
+function executionsLogged(text, prefix) {
+	const found = new Map();
+	const re = new RegExp(`${prefix} execution (\\d+) \\(job (\\d+)\\)`, 'g');
+	for (const match of String(text).matchAll(re)) found.set(match[1], match[2]);
+	return found;
+}
+
+function queuePart() {
+	return {
+		name: 'queue',
+		title: `queue mode on n8n ${setup.N8N_VERSION}: Redis, a main and ${WORKERS} workers`,
+		async run(shared) {
+			const axios = require('axios');
+			const { waitForWebhook, checkKeyPlacement } = require('./scenarios');
+			const lines = [];
+			const apt = await ensurePackages(['redis-server'], { why: 'queue mode', log: setup.log });
+			const { startRedis } = require('./redis');
+			const redis = await startRedis(shared.tmp);
+			const daemons = [];
+			try {
+				setup.log(
+					`redis-server ${redis.version} on 127.0.0.1:${redis.port} (ready in ${seconds(redis.readyMs)})`,
+				);
+				const queueEnv = {
+					EXECUTIONS_MODE: 'queue',
+					QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+					QUEUE_BULL_REDIS_PORT: String(redis.port),
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				};
+				const instance = await prepareN8n(shared, { label: 'queue', extraEnv: queueEnv });
+				const { n8n } = instance;
+				await n8n.importWorkflows([queueWorkflow(instance.credentials.segmind)]);
+				await n8n.publishWorkflow(WORKFLOW_ID);
+
+				const startedAt = Date.now();
+				const main = await n8n.start(await freePort(), { label: 'n8n start (queue main)' });
+				daemons.push(main);
+				const workers = [];
+				for (let i = 1; i <= WORKERS; i++) {
+					const healthPort = await freePort();
+					const worker = await n8n.daemon(['worker', `--concurrency=${WORKER_CONCURRENCY}`], {
+						label: `n8n worker ${i}`,
+						readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
+						env: {
+							N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+							QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+						},
+					});
+					worker.index = i;
+					worker.healthPort = healthPort;
+					workers.push(worker);
+					daemons.push(worker);
+				}
+				const url = `${main.baseUrl}/webhook/${WEBHOOK_PATH}`;
+				await waitForWebhook(axios, url, 'POST', main);
+				const upMs = Date.now() - startedAt;
+				setup.log(
+					`queue: main ready in ${seconds(main.readyMs)}, workers in ${workers.map((w) => seconds(w.readyMs)).join(' and ')}, webhook live after ${seconds(upMs)}`,
+				);
+
+				// Concurrent POSTs, each with its own prompt.
+				const { fake } = shared;
+				fake.reset();
+				fake.setScenario({ durationMs: JOB_MS });
+				const postsStarted = Date.now();
+				const responses = await Promise.all(
+					PROMPTS.map(async (prompt) => {
+						const t0 = Date.now();
+						const response = await axios.post(
+							url,
+							{ prompt },
+							{ timeout: 90000, validateStatus: () => true, proxy: false },
+						);
+						return { prompt, response, ms: Date.now() - t0 };
+					}),
+				);
+				const wallMs = Date.now() - postsStarted;
+				// Give the workers a moment to log "finished" after the response went out.
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+
+				const mainLog = main.output();
+				const workerLogs = workers.map((w) => w.output());
+				for (const d of daemons)
+					fs.writeFileSync(
+						path.join(instance.workDir, `${d.name.replace(/[^\w.-]+/g, '_')}.log`),
+						d.output(),
+					);
+
+				const what = 'queue';
+				for (const { prompt, response } of responses) {
+					ok(
+						response.status === 200,
+						`${what}: POST "${prompt}": HTTP ${response.status} ${show(response.data)}\n--- main (tail)\n${tail(mainLog)}\n--- worker 1 (tail)\n${tail(workerLogs[0])}\n--- worker 2 (tail)\n${tail(workerLogs[1])}`,
+					);
+				}
+				const runs = responses.map(({ prompt, response, ms }) => {
+					const body = response.data;
+					ok(
+						body && typeof body === 'object' && body.flux,
+						`${what}: "${prompt}": answer ${show(body)}`,
+					);
+					const j = body.flux;
+					const executionId = String(body.execution_id);
+					ok(
+						/^\d+$/.test(executionId),
+						`${what}: "${prompt}": execution_id ${show(body.execution_id)}`,
+					);
+					ok(!('error' in j), `${what}: "${prompt}": the node failed: ${show(j)}`);
+					const job = fake.jobs.find((candidate) => candidate.requestId === j.request_id);
+					ok(
+						job,
+						`${what}: "${prompt}": request_id ${show(j.request_id)} is not a job of the fake`,
+					);
+					equal(
+						job.prompt,
+						prompt,
+						`${what}: "${prompt}": the prompt of the fake's job ${j.request_id}`,
+					);
+					equal(j.text_prompt, prompt, `${what}: "${prompt}": text_prompt`);
+					equal(j.status, 'COMPLETED', `${what}: "${prompt}": status`);
+					equal(
+						j.image_output,
+						`${fake.imageBaseUrl}/images/${job.requestId}.png`,
+						`${what}: "${prompt}": image_output`,
+					);
+					equal(
+						body.binary && { fileName: body.binary.fileName, mimeType: body.binary.mimeType },
+						{ fileName: `${job.requestId}.png`, mimeType: 'image/png' },
+						`${what}: "${prompt}": binary data seen by the Respond node`,
+					);
+					const ranOn = workers.filter((w, i) =>
+						executionsLogged(workerLogs[i], 'Worker started').has(executionId),
+					);
+					equal(
+						ranOn.length,
+						1,
+						`${what}: "${prompt}": workers that logged "Worker started execution ${executionId}"`,
+					);
+					const workerIndex = workers.indexOf(ranOn[0]);
+					ok(
+						executionsLogged(workerLogs[workerIndex], 'Worker finished').has(executionId),
+						`${what}: worker ${ranOn[0].index} did not log "Worker finished execution ${executionId}"`,
+					);
+					ok(
+						executionsLogged(mainLog, 'Enqueued').has(executionId),
+						`${what}: the main did not log "Enqueued execution ${executionId}"\n${tail(mainLog)}`,
+					);
+					return { prompt, executionId, requestId: job.requestId, worker: ranOn[0].index, ms };
+				});
+				equal(
+					new Set(runs.map((r) => r.executionId)).size,
+					PROMPTS.length,
+					`${what}: distinct execution IDs`,
+				);
+				const submits = fake.requestsTo('submit');
+				equal(submits.length, PROMPTS.length, `${what}: submits at the fake (one per request)`);
+				equal(
+					submits.map((s) => JSON.parse(s.body).text_prompt).sort(),
+					[...PROMPTS].sort(),
+					`${what}: the prompts submitted`,
+				);
+				equal(fake.jobs.length, PROMPTS.length, `${what}: jobs the fake accepted`);
+				equal(fake.requestsTo('image').length, PROMPTS.length, `${what}: image downloads`);
+				checkKeyPlacement({ fake, apiKey: fake.apiKey }, what);
+				for (const [name, text] of [
+					['main', mainLog],
+					...workerLogs.map((t, i) => [`worker ${i + 1}`, t]),
+				])
+					ok(!text.includes(fake.apiKey), `${what}: the API key appears in the ${name}'s log`);
+
+				const byWorker = workers.map(
+					(w) =>
+						`worker ${w.index}: ${
+							runs
+								.filter((r) => r.worker === w.index)
+								.map((r) => `#${r.executionId}`)
+								.join(', ') || 'none'
+						}`,
+				);
+				lines.push(
+					`redis-server ${redis.version} on 127.0.0.1:${redis.port}${apt.installed.length ? ` (apt-get install ${apt.installed.join(' ')}: ${seconds(apt.ms)})` : ''}; main + ${WORKERS} workers × concurrency ${WORKER_CONCURRENCY}, up in ${seconds(upMs)}`,
+				);
+				lines.push(
+					`${PROMPTS.length} concurrent POSTs /webhook/${WEBHOOK_PATH} (fake job time ${seconds(JOB_MS)}): all 200 in ${seconds(wallMs)} wall (each ${runs.map((r) => seconds(r.ms)).join(', ')})`,
+				);
+				for (const r of runs)
+					lines.push(
+						`  execution #${r.executionId} on worker ${r.worker}: "${r.prompt}" → request_id ${r.requestId}`,
+					);
+				lines.push(`  distribution: ${byWorker.join('; ')}`);
+				lines.push(
+					`  fake: ${submits.length} submits, ${fake.requestsTo('poll').length} polls, ${fake.requestsTo('image').length} image downloads; key only on the API host`,
+				);
+				const oneWorker = workers.some((w) => !runs.some((r) => r.worker === w.index));
+				if (oneWorker)
+					lines.push(
+						'  note: one worker took no job this time (Bull gives jobs to whichever worker asks first)',
+					);
+				setup.log(
+					`PASS queue: ${PROMPTS.length} concurrent webhooks ran on the workers: ${byWorker.join('; ')}`,
+				);
+				return {
+					checks: [
+						{
+							name: 'queue: concurrent webhooks run on workers',
+							ok: true,
+							ms: wallMs,
+							note: byWorker.join('; '),
+						},
+					],
+					lines,
+					expected: 1,
+				};
+			} finally {
+				for (const d of daemons.reverse()) await d.stop().catch(() => {});
+				await redis.stop().catch(() => {});
+			}
+		},
+	};
+}
+
+module.exports = { queuePart, queueWorkflow, executionsLogged };
