@@ -14,9 +14,18 @@ import type { OverheadResult } from './overhead';
 import { latenessScenario, rateBudgetScenario, throughputScenario } from './scenarios';
 import type { LatenessResult, RateBudgetResult, ThroughputResult } from './scenarios';
 import { latenessSvg } from './svg';
+import { loopBaseline, printLoopBaseline } from './loop-baseline';
+import type { LoopBaseline } from './loop-baseline';
 import { shutdownHarness } from '../test/harness/run-node';
 
-const SCENARIOS = ['lateness', 'throughput', 'rate_budget', 'overhead', 'memory'] as const;
+const SCENARIOS = [
+	'lateness',
+	'throughput',
+	'rate_budget',
+	'overhead',
+	'memory',
+	'n8n_loop_baseline',
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -118,6 +127,7 @@ async function main() {
 		rate_budget?: RateBudgetResult;
 		overhead?: OverheadResult;
 		memory?: MemoryResult;
+		n8n_loop_baseline?: LoopBaseline;
 		scale: number;
 		machine: string;
 	} = {
@@ -153,6 +163,8 @@ async function main() {
 		});
 		printMemory(summary.memory, GOALS.memoryMb);
 	}
+	if (wanted('n8n_loop_baseline'))
+		printLoopBaseline((summary.n8n_loop_baseline = await loopBaseline()));
 	console.log(`\nBench took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 	if (args.json) {
 		writeFileSync(
