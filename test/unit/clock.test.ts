@@ -6,11 +6,11 @@ describe('executionClock', () => {
 		jest.resetModules();
 	});
 
-	const load = () =>
-		require('../../nodes/FluxArtGenerator/helpers/clock') as typeof import('../../nodes/FluxArtGenerator/helpers/clock');
+	// Loaded per test, after any mock of n8n-workflow is in place.
+	const load = async () => await import('../../nodes/FluxArtGenerator/helpers/clock');
 
 	test('n8n-workflow 2.8 (sleepWithAbort): sleeps, wakes early, rethrows a stop', async () => {
-		const { executionClock } = load();
+		const { executionClock } = await load();
 		const stop = new AbortController();
 		const clock = executionClock(stop.signal);
 		expect(await clock.sleep(5)).toBe(false);
@@ -27,7 +27,7 @@ describe('executionClock', () => {
 				calls.push([ms, signal]);
 			},
 		}));
-		const { executionClock } = load();
+		const { executionClock } = await load();
 		expect(await executionClock(new AbortController().signal).sleep(7)).toBe(false);
 		expect(calls).toHaveLength(1);
 		expect(calls[0][0]).toBe(7);
