@@ -34,13 +34,14 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 	const download = run.ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
 	const timing = startTiming(run, options.timeoutMs, options.requestTimeoutMs);
 	const credits = new CreditsReading();
-	const input = {
-		textPrompt,
-		workflowId,
-		extraInputs: options.extraInputs,
-		outputKey: options.outputKey,
-	};
-	const job = await submitPrompt(run, itemIndex, input, timing, credits);
+	const job = await submitPrompt(
+		run,
+		itemIndex,
+		{ textPrompt, workflowId },
+		options,
+		timing,
+		credits,
+	);
 	const finished = await waitForImage(
 		run,
 		job,

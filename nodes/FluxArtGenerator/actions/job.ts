@@ -17,6 +17,7 @@ import {
 } from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
 import type { RunHistory } from '../helpers/duration-model';
+import type { CommonOptions } from './fields';
 import type { JobLedger } from '../helpers/ledger';
 import type { SegmindReply, SegmindTransport } from '../transport';
 
@@ -138,17 +139,14 @@ export function startTiming(
 export async function submitPrompt(
 	run: RunContext,
 	itemIndex: number,
-	input: { textPrompt: string; workflowId: string; extraInputs: IDataObject; outputKey: string },
+	prompt: { textPrompt: string; workflowId: string },
+	options: Pick<CommonOptions, 'extraInputs' | 'outputKey'>,
 	timing: JobTiming,
 	credits: CreditsReading,
 ): Promise<SubmittedJob> {
-	const body = { ...input.extraInputs, text_prompt: input.textPrompt };
-	const job = await submitJob(
-		run,
-		{ workflowId: input.workflowId, body, outputKey: input.outputKey },
-		timing,
-		credits,
-	);
+	const body = { ...options.extraInputs, text_prompt: prompt.textPrompt };
+	const input = { workflowId: prompt.workflowId, body, outputKey: options.outputKey };
+	const job = await submitJob(run, input, timing, credits);
 	run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.pollUrl });
 	return job;
 }

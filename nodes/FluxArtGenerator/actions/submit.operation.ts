@@ -25,13 +25,14 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 	// A submit that waits for nothing: twice the per-call timeout leaves room for a 429 retry.
 	const timing = startTiming(run, options.requestTimeoutMs * 2, options.requestTimeoutMs);
 	const credits = new CreditsReading();
-	const input = {
-		textPrompt,
-		workflowId,
-		extraInputs: options.extraInputs,
-		outputKey: options.outputKey,
-	};
-	const job = await submitPrompt(run, itemIndex, input, timing, credits);
+	const job = await submitPrompt(
+		run,
+		itemIndex,
+		{ textPrompt, workflowId },
+		options,
+		timing,
+		credits,
+	);
 	return {
 		json: {
 			request_id: job.requestId || null,
