@@ -41,6 +41,19 @@ function hookExit() {
 	}
 }
 
+/** Spawns in a process group of its own and registers it, so exit and signals can end it. */
+function spawnTracked(command, args, { cwd, env, label }) {
+	const child = spawn(command, args, {
+		cwd,
+		env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const name = label || `${command} ${args.join(' ')}`;
+	live.set(child.pid, name);
+	return { child, name };
+}
+
 /**
  * Runs a command to its end and collects its output. Never throws for a non-zero exit: the
  * caller decides. Rejects only when the command cannot be started or runs past timeoutMs (then
@@ -50,14 +63,7 @@ function run(command, args, { cwd, env, timeoutMs = 10 * 60 * 1000, echo = false
 	hookExit();
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = spawn(command, args, {
-			cwd,
-			env,
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		const name = label || `${command} ${args.join(' ')}`;
-		live.set(child.pid, name);
+		const { child, name } = spawnTracked(command, args, { cwd, env, label });
 		const out = [];
 		const err = [];
 		child.stdout.on('data', (chunk) => {
@@ -118,14 +124,7 @@ async function runOk(command, args, options = {}) {
  */
 function startDaemon(command, args, { cwd, env, label } = {}) {
 	hookExit();
-	const child = spawn(command, args, {
-		cwd,
-		env,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	const name = label || `${command} ${args.join(' ')}`;
-	live.set(child.pid, name);
+	const { child, name } = spawnTracked(command, args, { cwd, env, label });
 	const chunks = [];
 	child.stdout.on('data', (chunk) => chunks.push(chunk));
 	child.stderr.on('data', (chunk) => chunks.push(chunk));

@@ -9,7 +9,6 @@ import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 
-import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import {
 	BinaryDataService,
@@ -272,8 +271,6 @@ export async function runFluxNode(options: RunFluxNodeOptions): Promise<FluxRun>
 		await startFluxNode(options)
 	).done;
 }
-
-export { Container, Logger };
 
 /**
  * n8n-core services that start intervals when first used (SSH client clean-up, cron logging);
