@@ -16,7 +16,7 @@ import {
 	trimBaseUrl,
 } from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
-import type { RunHistory } from '../helpers/duration-model';
+import type { JobDurations } from '../helpers/durations';
 import type { CommonOptions } from './fields';
 import type { JobLedger } from '../helpers/ledger';
 import type { SegmindReply, SegmindTransport } from '../transport';
@@ -33,8 +33,8 @@ export interface RunContext {
 	signal?: AbortSignal;
 	/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
 	ledger: JobLedger;
-	/** How long this run's finished jobs took: the polling policy learns from it. */
-	history: RunHistory;
+	/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
+	durations: JobDurations;
 }
 
 /** The latest `x-remaining-credits` reading seen while serving one item. */
@@ -178,8 +178,11 @@ export async function waitForImage(
 		maxIntervalMs: options.maxIntervalMs,
 		initial: job.initial,
 		check: async () => await checkJob(run, job, timing, outputKey, credits),
-		learned: () => run.history.fit(),
-		wake: () => run.history.changed(),
+		// A wait that began at the submit runs on the workflow's durations; Get Result's wait starts
+		// at an unknown point of the job's life, so it looks as if nothing were known.
+		model: () =>
+			options.fromSubmit && job.workflowId ? run.durations.model(job.workflowId) : undefined,
+		wake: () => run.durations.changed(),
 		onStatus: (status, polls, elapsedMs) =>
 			run.ctx.logger.debug(`Segmind request ${job.requestId}: ${status.status || 'no status'}`, {
 				requestId: job.requestId,
@@ -190,8 +193,13 @@ export async function waitForImage(
 	}).catch((error: unknown) => ({ error }));
 	if ('error' in outcome) throw withJobContext(outcome.error, job, timing);
 	// Only a wait that began at the submit measures a job's duration (not a Get Result's).
-	if (options.fromSubmit && outcome.job.state === 'completed' && outcome.polls > 0) {
-		run.history.record(outcome.lastPendingMs, outcome.elapsedMs);
+	if (
+		options.fromSubmit &&
+		job.workflowId &&
+		outcome.job.state === 'completed' &&
+		outcome.polls > 0
+	) {
+		run.durations.record(job.workflowId, outcome.lastPendingMs, outcome.elapsedMs);
 	}
 	return finishedOrThrow(outcome.job, job, outcome);
 }

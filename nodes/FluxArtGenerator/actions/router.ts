@@ -15,7 +15,7 @@ import {
 	MESSAGES,
 } from '../constants';
 import { executionClock } from '../helpers/clock';
-import { RunHistory } from '../helpers/duration-model';
+import { JobDurations, readStoredDurations } from '../helpers/durations';
 import { errorItemJson, SegmindError, toNodeError } from '../helpers/errors';
 import { JobLedger } from '../helpers/ledger';
 import type { LedgerEntry } from '../helpers/ledger';
@@ -66,7 +66,7 @@ async function createRunContext(ctx: IExecuteFunctions): Promise<RunContext> {
 		secret: String(credentials.apiKey ?? ''),
 		signal,
 		ledger: new JobLedger(),
-		history: new RunHistory(),
+		durations: new JobDurations(readStoredDurations(ctx.getWorkflowStaticData('node'))),
 	};
 }
 
@@ -116,6 +116,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	// Saved before any error is thrown: what was learned is as true when an item failed.
+	run.durations.saveTo(this.getWorkflowStaticData('node'));
 
 	if (fatal) {
 		const { error, itemIndex } = fatal;

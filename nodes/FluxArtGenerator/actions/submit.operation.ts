@@ -7,6 +7,7 @@ import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optionsField, promptFields, readOptions, readPromptInput } from './fields';
 import { CreditsReading, startTiming, submitPrompt } from './job';
 import type { RunContext } from './job';
+import { medianMs } from '../helpers/durations';
 
 export const description: INodeProperties[] = [
 	...promptFields(['submit']),
@@ -33,6 +34,7 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		timing,
 		credits,
 	);
+	const model = run.durations.model(workflowId);
 	return {
 		json: {
 			request_id: job.requestId || null,
@@ -41,6 +43,8 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 			remaining_credits: credits.value,
 			text_prompt: textPrompt,
 			workflow_id: workflowId,
+			// When half of this workflow's jobs are done: a Wait node before Get Result can use it.
+			expected_wait_ms: model ? Math.round(medianMs(model)) : null,
 			...(job.initial.imageUrl ? { image_output: job.initial.imageUrl } : {}),
 		},
 		pairedItem: { item: itemIndex },

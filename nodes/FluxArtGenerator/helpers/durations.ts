@@ -1,0 +1,186 @@
+/**
+ * What the node believes about how long a Segmind workflow's jobs take, so it can look when jobs
+ * are likely to be done. Job durations are skewed (most Flux jobs take 6–14 s, a few much
+ * longer), so the belief is a log-normal: the mean and spread of ln(duration). It is fitted to the
+ * durations this node has seen for the workflow (in this execution and, for production
+ * executions, in earlier ones), pooled with a built-in prior for the default Flux workflow. Pure,
+ * except for `JobDurations`, which holds the samples of one execution.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { DEFAULT_WORKFLOW_ID } from '../constants';
+
+export interface DurationModel {
+	/** Mean and standard deviation of ln(duration in ms). */
+	mu: number;
+	sigma: number;
+}
+
+/**
+ * The default Flux art workflow before anything is learned: a median of 9 s and a spread of 0.35
+ * (in ln terms), i.e. about 80% of jobs between 6 and 14 s. That is the band the Flux.1 art
+ * workflow's jobs were reported to finish in (the project's API notes and the first round's
+ * measurements); it is an assumption, not a measurement of today's Segmind. It counts as
+ * `PRIOR_WEIGHT` jobs, so after a few dozen learned durations those decide.
+ */
+export const FLUX_ART_PRIOR: DurationModel = { mu: Math.log(9_000), sigma: 0.35 };
+export const PRIOR_WEIGHT = 8;
+/** The spread assumed while a workflow without a prior has few durations (counts as 2 jobs). */
+const SPREAD_PRIOR = 0.35;
+const SPREAD_PRIOR_WEIGHT = 2;
+const MIN_SIGMA = 0.05;
+
+/** The built-in prior of a Segmind workflow, if it has one. */
+export const priorFor = (workflowId: string): DurationModel | undefined =>
+	workflowId === DEFAULT_WORKFLOW_ID ? FLUX_ART_PRIOR : undefined;
+
+/**
+ * The log-normal that fits `durationsMs`, pooled with `prior` (counted as PRIOR_WEIGHT jobs).
+ * Without a prior and without durations there is nothing to believe: undefined.
+ */
+export function fitDurations(
+	durationsMs: readonly number[],
+	prior?: DurationModel,
+): DurationModel | undefined {
+	const logs = durationsMs.filter((ms) => ms > 0).map((ms) => Math.log(ms));
+	const n = logs.length;
+	if (n === 0) return prior;
+	const mean = logs.reduce((sum, x) => sum + x, 0) / n;
+	const squares = logs.reduce((sum, x) => sum + (x - mean) ** 2, 0);
+	// The prior counts as `weight` jobs at its own centre and spread (a mixture's variance).
+	const [centre, spread, weight] = prior
+		? [prior.mu, prior.sigma, PRIOR_WEIGHT]
+		: [mean, SPREAD_PRIOR, SPREAD_PRIOR_WEIGHT];
+	const mu = (weight * centre + n * mean) / (weight + n);
+	const variance =
+		(weight * (spread ** 2 + (centre - mu) ** 2) + squares + n * (mean - mu) ** 2) / (weight + n);
+	return { mu, sigma: Math.max(MIN_SIGMA, Math.sqrt(variance)) };
+}
+
+/** The duration by which half the jobs are done. */
+export const medianMs = (model: DurationModel) => Math.exp(model.mu);
+
+/** The duration by which 95% of jobs are done (z = 1.645). */
+export const nearlyAllDoneMs = (model: DurationModel) => Math.exp(model.mu + 1.645 * model.sigma);
+
+/**
+ * The hazard at `ms`: of the jobs still running then, the share that finishes per millisecond.
+ * The polling policy looks often where it is high.
+ */
+export function hazardPerMs(model: DurationModel, ms: number): number {
+	if (ms <= 0) return 0;
+	const z = (Math.log(ms) - model.mu) / model.sigma;
+	// φ(z)/(1−Φ(z)); far in the tail 1−Φ underflows, where the ratio is z + 1/z to within 1%.
+	const ratio = z > 5 ? z + 1 / z : normalDensity(z) / (1 - normalCdf(z));
+	return ratio / (model.sigma * ms);
+}
+
+const normalDensity = (z: number) => Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
+
+/** Standard normal CDF (Abramowitz–Stegun 26.2.17, error < 1e-7). */
+function normalCdf(z: number): number {
+	const t = 1 / (1 + 0.2316419 * Math.abs(z));
+	const tail =
+		normalDensity(z) *
+		t *
+		(0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+	return z >= 0 ? 1 - tail : tail;
+}
+
+/** How many durations are kept per Segmind workflow, and for how many workflows. */
+export const STORED_PER_WORKFLOW = 50;
+export const STORED_WORKFLOWS = 20;
+const STATIC_DATA_KEY = 'jobDurationsMs';
+
+/**
+ * Durations remembered from earlier executions, from the node's workflow static data (n8n saves
+ * it after production executions). Anything that is not a list of positive numbers per workflow
+ * ID (a corrupt value, another version's shape) is ignored rather than trusted.
+ */
+export function readStoredDurations(staticData: IDataObject): Map<string, number[]> {
+	const stored = staticData[STATIC_DATA_KEY];
+	const byWorkflow = new Map<string, number[]>();
+	if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return byWorkflow;
+	for (const [workflowId, list] of Object.entries(stored as IDataObject)) {
+		if (!Array.isArray(list)) continue;
+		const valid = list.filter(
+			(ms): ms is number => typeof ms === 'number' && Number.isFinite(ms) && ms > 0,
+		);
+		if (valid.length) byWorkflow.set(workflowId, valid.slice(-STORED_PER_WORKFLOW));
+	}
+	return byWorkflow;
+}
+
+/** Writes back the newest durations, bounded per workflow and in workflows (newest kept). */
+export function storeDurations(staticData: IDataObject, byWorkflow: Map<string, number[]>): void {
+	const newest = [...byWorkflow.entries()].slice(-STORED_WORKFLOWS);
+	staticData[STATIC_DATA_KEY] = Object.fromEntries(
+		newest.map(([workflowId, list]) => [
+			workflowId,
+			list.slice(-STORED_PER_WORKFLOW).map((ms) => Math.round(ms)),
+		]),
+	);
+}
+
+/**
+ * The durations one execution knows per Segmind workflow: those stored by earlier executions,
+ * then those of its own finished jobs. A finished job's true end lies between its last "pending"
+ * answer and its first "done" one; the middle is recorded. Waiting jobs subscribe to `changed()`
+ * to look again when the belief moves.
+ */
+export class JobDurations {
+	private readonly byWorkflow: Map<string, number[]>;
+	private readonly earlier: ReadonlyMap<string, number>;
+	private readonly models = new Map<string, DurationModel | undefined>();
+	private learned = false;
+	private notify!: () => void;
+	private next = this.renew();
+
+	constructor(stored = new Map<string, number[]>()) {
+		this.byWorkflow = stored;
+		this.earlier = new Map([...stored].map(([workflowId, list]) => [workflowId, list.length]));
+	}
+
+	/**
+	 * What is believed about `workflowId`'s durations now (undefined: nothing at all). A workflow
+	 * with neither a prior nor durations from earlier executions is not believed from this
+	 * execution's first finishers: they are the quick ones of their wave, too few and too coarsely
+	 * seen (a 2 s poll) to plan on; they are remembered for the next execution.
+	 */
+	model(workflowId: string): DurationModel | undefined {
+		if (!this.models.has(workflowId)) {
+			const prior = priorFor(workflowId);
+			const known = prior || this.earlier.get(workflowId);
+			const durations = known ? (this.byWorkflow.get(workflowId) ?? []) : [];
+			this.models.set(workflowId, fitDurations(durations, prior));
+		}
+		return this.models.get(workflowId);
+	}
+
+	record(workflowId: string, lastPendingMs: number, doneMs: number): void {
+		const list = this.byWorkflow.get(workflowId) ?? [];
+		list.push((lastPendingMs + doneMs) / 2);
+		// Re-inserted last, so the most recently used workflows are the ones kept.
+		this.byWorkflow.delete(workflowId);
+		this.byWorkflow.set(workflowId, list.slice(-STORED_PER_WORKFLOW));
+		this.models.delete(workflowId);
+		this.learned = true;
+		const notify = this.notify;
+		this.next = this.renew();
+		notify();
+	}
+
+	/** Settles at the next record: jobs waiting on an older plan look at it again. */
+	changed(): Promise<void> {
+		return this.next;
+	}
+
+	/** Saves what was learned into the node's static data; untouched when nothing was. */
+	saveTo(staticData: IDataObject): void {
+		if (this.learned) storeDurations(staticData, this.byWorkflow);
+	}
+
+	private renew(): Promise<void> {
+		return new Promise<void>((resolve) => (this.notify = resolve));
+	}
+}
