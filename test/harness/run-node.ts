@@ -76,6 +76,11 @@ export interface RunFluxNodeOptions {
 	onError?: INode['onError'];
 	/** Called with every log line the engine and the node write while the run lasts. */
 	onLog?: (entry: LogEntry) => void;
+	/**
+	 * The workflow's static data, shared between runs to stand for one saved workflow run again
+	 * as production executions (n8n saves it after those). A new one per run by default.
+	 */
+	staticData?: IDataObject;
 }
 
 export interface FluxRun {
@@ -201,7 +206,7 @@ export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxEx
 		settings: {},
 		activeVersionId: null,
 	} as IWorkflowBase;
-	const workflow = new Workflow({ ...workflowData, nodeTypes });
+	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: options.staticData });
 
 	const additionalData = {
 		credentialsHelper: new HarnessCredentialsHelper(credentialTypes, {
