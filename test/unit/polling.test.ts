@@ -1,31 +1,17 @@
 import {
 	COMPLETED_WITHOUT_IMAGE_RETRIES,
-	FIRST_POLL_MS,
-	WINDOW_END,
-	WINDOW_GAP,
-	WINDOW_START,
 	nextPollDelay,
 	pollUntilDone,
 	PollTimeoutError,
+	REREAD_MS,
+	TAIL_SHARE,
+	UNKNOWN_GAP_MS,
+	UNKNOWN_LATE_MS,
 } from '../../nodes/FluxArtGenerator/helpers/polling';
-import type { Clock } from '../../nodes/FluxArtGenerator/helpers/polling';
-import { fitDurations, quantileMs } from '../../nodes/FluxArtGenerator/helpers/duration-model';
+import type { Clock, PollPolicyInput } from '../../nodes/FluxArtGenerator/helpers/polling';
+import { FLUX_ART_PRIOR, nearlyAllDoneMs } from '../../nodes/FluxArtGenerator/helpers/durations';
+import type { DurationModel } from '../../nodes/FluxArtGenerator/helpers/durations';
 import type { JobStatus } from '../../nodes/FluxArtGenerator/helpers/responses';
-
-/** A clock whose sleeps pass instantly and are recorded. */
-class FakeClock implements Clock {
-	time = 1_000_000;
-	sleeps: number[] = [];
-
-	now() {
-		return this.time;
-	}
-
-	async sleep(ms: number) {
-		this.sleeps.push(ms);
-		this.time += ms;
-	}
-}
 
 const pending = (status = 'PROCESSING'): JobStatus => ({
 	state: 'pending',
@@ -48,155 +34,338 @@ const failed: JobStatus = {
 	outputNames: [],
 };
 
-describe('nextPollDelay', () => {
-	const base = { elapsedMs: 0, maxIntervalMs: 5_000, remainingMs: 300_000 };
+/** A log-normal belief whose median is `seconds`. */
+const medianOf = (seconds: number): DurationModel => ({
+	mu: Math.log(seconds * 1_000),
+	sigma: 0.35,
+});
 
-	test('starts well under a second and grows (no run history yet)', () => {
-		const delays = [0, 1, 2, 3].map((pollsDone) => nextPollDelay({ ...base, pollsDone }));
-		expect(delays[0]).toBe(FIRST_POLL_MS);
-		expect(delays[0]).toBeLessThan(1_000);
-		for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThan(delays[i - 1]);
-	});
+/**
+ * The times (from the submit) at which a job that never finishes is checked, if every check
+ * follows nextPollDelay from the previous answer.
+ */
+function schedule(model: DurationModel | undefined, maxIntervalMs: number, timeoutMs: number) {
+	const checks: number[] = [];
+	let elapsed = 0;
+	while (elapsed < timeoutMs) {
+		const delay = nextPollDelay({
+			elapsedMs: elapsed,
+			maxIntervalMs,
+			remainingMs: timeoutMs - elapsed,
+			model,
+		});
+		if (delay <= 0) throw new Error(`no progress at ${elapsed} ms`);
+		elapsed += delay;
+		checks.push(elapsed);
+	}
+	return checks;
+}
+const gapsOf = (checks: number[]) => checks.map((at, i) => at - (i ? checks[i - 1] : 0));
 
-	test('never waits longer than the Poll Interval', () => {
-		for (let pollsDone = 0; pollsDone < 50; pollsDone++) {
-			expect(nextPollDelay({ ...base, pollsDone })).toBeLessThanOrEqual(5_000);
-		}
-		expect(nextPollDelay({ ...base, pollsDone: 40, maxIntervalMs: 2_000 })).toBe(2_000);
-	});
+describe('nextPollDelay knowing nothing of the workflow', () => {
+	const base: PollPolicyInput = { elapsedMs: 0, maxIntervalMs: 5_000, remainingMs: 300_000 };
 
-	test('never sleeps past the timeout', () => {
-		expect(nextPollDelay({ ...base, pollsDone: 10, remainingMs: 1_234 })).toBe(1_234);
-		expect(nextPollDelay({ ...base, pollsDone: 10, remainingMs: 0 })).toBe(0);
-	});
+	test.each([0, 1_000, 2_000, 10_000, 29_000, UNKNOWN_LATE_MS])(
+		'every 2 s while the job has run %i ms (up to UNKNOWN_LATE_MS)',
+		(elapsedMs) => {
+			expect(nextPollDelay({ ...base, elapsedMs })).toBe(UNKNOWN_GAP_MS);
+		},
+	);
 
-	test('re-reads soon when a finished job has no readable image yet', () => {
-		expect(nextPollDelay({ ...base, pollsDone: 20, last: done() })).toBe(FIRST_POLL_MS);
+	test.each([
+		[45_000, 3_000],
+		[60_000, 4_000],
+		[75_000, 5_000],
+		[120_000, 5_000],
+		[280_000, 5_000],
+	])(
+		'past UNKNOWN_LATE_MS, at %i ms the gap is elapsed × TAIL_SHARE (%i), capped',
+		(elapsedMs, gap) => {
+			expect(Math.min(5_000, elapsedMs * TAIL_SHARE)).toBeCloseTo(gap, 6);
+			expect(nextPollDelay({ ...base, elapsedMs })).toBe(gap);
+		},
+	);
+
+	test('the schedule of a stuck job: 2 s until 30 s, then growing to the Poll Interval', () => {
+		const checks = schedule(undefined, 5_000, 300_000);
+		const gaps = gapsOf(checks);
+		gaps.forEach((gap, i) => {
+			if (checks[i] <= UNKNOWN_LATE_MS) expect(gap).toBe(UNKNOWN_GAP_MS);
+			else if (i > 0 && checks[i] < 300_000) expect(gap).toBeGreaterThanOrEqual(gaps[i - 1]);
+		});
+		expect(gaps.filter((gap) => gap === 5_000).length).toBeGreaterThan(10);
 	});
 });
 
-describe('nextPollDelay once the run has learned durations', () => {
-	// Jobs of this run took 6–14 s, most around 9 s.
-	const learned = fitDurations([
-		6_000, 7_500, 8_200, 8_800, 9_100, 9_500, 10_200, 11_000, 12_500, 14_000,
-	])!;
-	const schedule = (maxIntervalMs: number, untilMs: number) => {
-		const checks: number[] = [];
-		let elapsed = 0;
-		for (let pollsDone = 0; elapsed < untilMs; pollsDone++) {
-			elapsed += nextPollDelay({
-				elapsedMs: elapsed,
-				pollsDone,
-				maxIntervalMs,
-				remainingMs: 300_000 - elapsed,
-				learned,
-			});
-			checks.push(elapsed);
+describe('nextPollDelay bounds, with and without a belief', () => {
+	const models: Array<[string, DurationModel | undefined]> = [
+		['nothing known', undefined],
+		['the Flux prior', FLUX_ART_PRIOR],
+		['a 2 s workflow', medianOf(2)],
+		['a 60 s workflow', medianOf(60)],
+	];
+	const elapsedValues = [0, 500, 3_000, 9_000, 16_000, 40_000, 200_000];
+
+	test.each(models)('never above the Poll Interval (%s)', (_name, model) => {
+		for (const maxIntervalMs of [1_000, 2_000, 5_000, 30_000]) {
+			for (const elapsedMs of elapsedValues) {
+				for (const last of [undefined, pending(), done()]) {
+					const delay = nextPollDelay({
+						elapsedMs,
+						maxIntervalMs,
+						remainingMs: 1_000_000,
+						last,
+						model,
+					});
+					expect(delay).toBeLessThanOrEqual(maxIntervalMs);
+					expect(delay).toBeGreaterThan(0);
+				}
+			}
 		}
-		return checks;
-	};
-
-	test('the first check still comes after half a second', () => {
-		expect(schedule(5_000, 1)[0]).toBe(FIRST_POLL_MS);
 	});
 
-	test('sparse before the likely finish, dense around it', () => {
-		const checks = schedule(5_000, 16_000);
-		const gaps = checks.slice(1).map((at, i) => at - checks[i]);
-		const before = gaps.filter((_, i) => checks[i + 1] < 6_000);
-		const around = gaps.filter((_, i) => checks[i] >= 8_000 && checks[i + 1] <= 11_000);
-		expect(Math.min(...before)).toBeGreaterThan(Math.max(...around));
-		expect(Math.max(...around)).toBeLessThanOrEqual(1_250);
-	});
-
-	test('inside the window where jobs finish, checks come every WINDOW_GAP of the typical duration', () => {
-		const typical = Math.exp(learned.mu);
-		const opens = quantileMs(learned, WINDOW_START);
-		const closes = quantileMs(learned, WINDOW_END);
-		const checks = schedule(60_000, 16_000).filter((at) => at >= opens && at < closes);
-		expect(checks.length).toBeGreaterThan(3);
-		for (let i = 1; i < checks.length; i++)
-			expect(checks[i] - checks[i - 1]).toBeCloseTo(WINDOW_GAP * typical, -1);
-	});
-
-	test('still never longer than the Poll Interval, even before the likely finish', () => {
-		const checks = schedule(2_000, 20_000);
-		const gaps = checks.slice(1).map((at, i) => at - checks[i]);
-		expect(Math.max(...gaps)).toBeLessThanOrEqual(2_000);
-	});
-
-	test('a job slower than any seen falls back to the Poll Interval', () => {
+	test.each(models)('never past the timeout: the last check lands on it (%s)', (_name, model) => {
+		for (const remainingMs of [0, 1, 150, 1_234, 1_999]) {
+			for (const elapsedMs of elapsedValues) {
+				expect(
+					nextPollDelay({ elapsedMs, maxIntervalMs: 5_000, remainingMs, model }),
+				).toBeLessThanOrEqual(remainingMs);
+			}
+		}
 		expect(
-			nextPollDelay({
-				elapsedMs: 60_000,
-				pollsDone: 12,
-				maxIntervalMs: 5_000,
-				remainingMs: 200_000,
-				learned,
-			}),
-		).toBe(5_000);
+			nextPollDelay({ elapsedMs: 250_000, maxIntervalMs: 5_000, remainingMs: 1_234, model }),
+		).toBe(1_234);
+		expect(schedule(model, 5_000, 47_500).at(-1)).toBe(47_500);
+	});
+
+	test.each(models)(
+		'a completed answer without an image is re-read after REREAD_MS (%s)',
+		(_name, model) => {
+			for (const elapsedMs of elapsedValues) {
+				expect(
+					nextPollDelay({
+						elapsedMs,
+						maxIntervalMs: 5_000,
+						remainingMs: 300_000,
+						last: done(),
+						model,
+					}),
+				).toBe(REREAD_MS);
+			}
+		},
+	);
+});
+
+describe('nextPollDelay with the Flux prior (median 9 s)', () => {
+	const checks = schedule(FLUX_ART_PRIOR, 5_000, 300_000);
+	const gaps = gapsOf(checks);
+	const gapsEndingIn = (from: number, to: number) =>
+		gaps.filter((_, i) => checks[i] >= from && checks[i] <= to);
+
+	test('skips the first check while a job is unlikely to be done', () => {
+		const first = nextPollDelay({
+			elapsedMs: 0,
+			maxIntervalMs: 5_000,
+			remainingMs: 300_000,
+			model: FLUX_ART_PRIOR,
+		});
+		expect(first).toBeGreaterThanOrEqual(4_000);
+		expect(checks[0]).toBe(first);
+		// Even with a long Poll Interval the first check waits for the jobs to start finishing.
+		const unbounded = nextPollDelay({
+			elapsedMs: 0,
+			maxIntervalMs: 60_000,
+			remainingMs: 300_000,
+			model: FLUX_ART_PRIOR,
+		});
+		expect(unbounded).toBeGreaterThanOrEqual(4_000);
+		expect(unbounded).toBeLessThan(9_000);
+	});
+
+	test('dense where most jobs finish (around 9 s), sparser before', () => {
+		const around = gapsEndingIn(7_500, 13_000);
+		const before = gapsEndingIn(0, 7_000);
+		expect(around.length).toBeGreaterThanOrEqual(5);
+		expect(Math.max(...around)).toBeLessThan(1_250);
+		expect(Math.min(...before)).toBeGreaterThan(Math.max(...around));
+	});
+
+	test('past nearlyAllDoneMs the gap is at least 2 s and the tail grows to the Poll Interval', () => {
+		const late = nearlyAllDoneMs(FLUX_ART_PRIOR);
+		const tail = gaps.filter((_, i) => i > 0 && checks[i - 1] > late && checks[i] < 300_000);
+		expect(tail.length).toBeGreaterThan(10);
+		for (const gap of tail) expect(gap).toBeGreaterThanOrEqual(UNKNOWN_GAP_MS);
+		for (let i = 1; i < tail.length; i++) expect(tail[i]).toBeGreaterThanOrEqual(tail[i - 1]);
+		expect(tail.at(-1)).toBe(5_000);
+		expect(gapsEndingIn(100_000, 299_999).every((gap) => gap === 5_000)).toBe(true);
+	});
+
+	test('a stuck job makes at most 80 checks before a 300 s timeout', () => {
+		expect(checks.length).toBeLessThanOrEqual(80);
+		expect(checks.at(-1)).toBe(300_000);
 	});
 });
+
+/**
+ * A fake clock. Sleeps take no real time; at the times in `events` (ms from the start) something
+ * happens (the belief changes) and the promise handed out by `changed()` settles, which ends a
+ * sleep that was given that promise early (it resolves true), as the execution clock does.
+ */
+class FakeClock implements Clock {
+	readonly start = 1_000_000;
+	time = this.start;
+	readonly sleeps: number[] = [];
+	private notify!: () => void;
+	private current = this.renew();
+
+	constructor(private readonly events: Array<{ at: number; apply: () => void }> = []) {}
+
+	now() {
+		return this.time;
+	}
+
+	get elapsed() {
+		return this.time - this.start;
+	}
+
+	changed = (): Promise<void> => this.current;
+
+	async sleep(ms: number, wake?: Promise<unknown>): Promise<boolean> {
+		this.sleeps.push(ms);
+		const end = this.time + ms;
+		const next = this.events[0];
+		if (next && this.start + next.at < end) {
+			this.events.shift();
+			this.time = this.start + next.at;
+			next.apply();
+			const settled = this.current;
+			const notify = this.notify;
+			this.current = this.renew();
+			notify();
+			if (wake === settled) {
+				await wake;
+				return true;
+			}
+			return await this.sleep(end - this.time, wake);
+		}
+		this.time = end;
+		return false;
+	}
+
+	private renew() {
+		return new Promise<void>((resolve) => (this.notify = resolve));
+	}
+}
 
 describe('pollUntilDone with a fake clock', () => {
 	const run = (
 		answers: JobStatus[],
 		overrides: Partial<Parameters<typeof pollUntilDone>[0]> = {},
+		clock = new FakeClock(),
 	) => {
-		const clock = new FakeClock();
-		const seen: JobStatus[] = [];
-		let i = 0;
+		const checkedAt: number[] = [];
+		const seen: string[] = [];
 		const promise = pollUntilDone({
 			clock,
 			startedAt: clock.now(),
 			timeoutMs: 60_000,
 			maxIntervalMs: 5_000,
 			initial: pending('QUEUED'),
-			check: async () => answers[Math.min(i++, answers.length - 1)],
-			onStatus: (job) => seen.push(job),
+			check: async () => {
+				checkedAt.push(clock.elapsed);
+				return answers[Math.min(checkedAt.length - 1, answers.length - 1)];
+			},
+			onStatus: (job) => seen.push(job.status),
 			...overrides,
 		});
-		return { clock, promise, seen, calls: () => i };
+		return { clock, promise, seen, checkedAt };
 	};
 
-	test('polls until COMPLETED and reports polls and elapsed time', async () => {
-		const { clock, promise, seen } = run([pending(), pending(), done('https://x/i.png')]);
+	test('polls until COMPLETED; reports polls, elapsed time and when it was last seen pending', async () => {
+		const { promise, seen, checkedAt } = run([pending(), pending(), done('https://x/i.png')]);
 		const outcome = await promise;
 		expect(outcome.job.imageUrl).toBe('https://x/i.png');
 		expect(outcome.polls).toBe(3);
-		expect(outcome.elapsedMs).toBe(clock.sleeps.reduce((a, b) => a + b, 0));
-		expect(seen.map((job) => job.status)).toEqual(['PROCESSING', 'PROCESSING', 'COMPLETED']);
+		expect(checkedAt).toEqual([2_000, 4_000, 6_000]);
+		expect(outcome.elapsedMs).toBe(6_000);
+		expect(outcome.lastPendingMs).toBe(4_000);
+		expect(seen).toEqual(['PROCESSING', 'PROCESSING', 'COMPLETED']);
 	});
 
-	test('a job finished at submit needs no poll', async () => {
-		const { promise, calls } = run([], { initial: done('https://x/i.png') });
-		expect((await promise).polls).toBe(0);
-		expect(calls()).toBe(0);
+	test('with the Flux prior the checks follow its plan', async () => {
+		const { promise, checkedAt } = run([pending(), pending(), done('https://x/i.png')], {
+			model: () => FLUX_ART_PRIOR,
+		});
+		await promise;
+		expect(checkedAt).toEqual(schedule(FLUX_ART_PRIOR, 5_000, 60_000).slice(0, 3));
 	});
 
 	test('FAILED ends the wait', async () => {
-		const outcome = await run([pending(), failed]).promise;
-		expect(outcome.job.state).toBe('failed');
-	});
-
-	test('times out at the deadline, with the last status, having checked at the deadline', async () => {
-		const { clock, promise } = run([pending('WARMING_UP')], { timeoutMs: 20_000 });
-		await expect(promise).rejects.toBeInstanceOf(PollTimeoutError);
-		await promise.catch((error: PollTimeoutError) => expect(error.lastStatus).toBe('WARMING_UP'));
-		expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(20_000);
-		expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(5_000);
-	});
-
-	test('COMPLETED without an image is re-read a few times, then returned as is', async () => {
-		const { promise, calls } = run([done()]);
+		const { promise, checkedAt } = run([pending(), failed, pending()]);
 		const outcome = await promise;
+		expect(outcome.job.state).toBe('failed');
+		expect(outcome.polls).toBe(2);
+		expect(checkedAt).toHaveLength(2);
+	});
+
+	test('a job finished at submit needs no poll', async () => {
+		const { clock, promise, checkedAt } = run([], { initial: done('https://x/i.png') });
+		const outcome = await promise;
+		expect(outcome.polls).toBe(0);
+		expect(checkedAt).toEqual([]);
+		expect(clock.sleeps).toEqual([]);
+	});
+
+	test('a job failed at submit needs no poll either', async () => {
+		const { promise, checkedAt } = run([], { initial: failed });
+		expect((await promise).job.state).toBe('failed');
+		expect(checkedAt).toEqual([]);
+	});
+
+	test.each([
+		[20_000, undefined],
+		[5_500, undefined],
+		[7_000, FLUX_ART_PRIOR],
+	])(
+		'a %i ms timeout: the last check lands on the deadline, the error carries the last status',
+		async (timeoutMs, model) => {
+			const { promise, checkedAt } = run([pending('WARMING_UP')], {
+				timeoutMs,
+				model: () => model,
+			});
+			const error = await promise.catch((caught: unknown) => caught);
+			expect(error).toBeInstanceOf(PollTimeoutError);
+			expect((error as PollTimeoutError).lastStatus).toBe('WARMING_UP');
+			expect(checkedAt.at(-1)).toBe(timeoutMs);
+			expect(checkedAt.every((at) => at <= timeoutMs)).toBe(true);
+		},
+	);
+
+	test('a stuck job under the prior: at most 80 checks, the last at the 300 s deadline', async () => {
+		const { promise, checkedAt } = run([pending()], {
+			timeoutMs: 300_000,
+			model: () => FLUX_ART_PRIOR,
+		});
+		await expect(promise).rejects.toBeInstanceOf(PollTimeoutError);
+		expect(checkedAt.length).toBeLessThanOrEqual(80);
+		expect(checkedAt.at(-1)).toBe(300_000);
+	});
+
+	test('COMPLETED without an image is re-read COMPLETED_WITHOUT_IMAGE_RETRIES times, REREAD_MS apart', async () => {
+		const { promise, checkedAt } = run([done()]);
+		const outcome = await promise;
+		expect(outcome.job.state).toBe('completed');
 		expect(outcome.job.imageUrl).toBeUndefined();
-		expect(calls()).toBe(COMPLETED_WITHOUT_IMAGE_RETRIES + 1);
+		expect(outcome.polls).toBe(COMPLETED_WITHOUT_IMAGE_RETRIES + 1);
+		expect(gapsOf(checkedAt).slice(1)).toEqual(
+			Array<number>(COMPLETED_WITHOUT_IMAGE_RETRIES).fill(REREAD_MS),
+		);
 	});
 
 	test('COMPLETED whose image shows up on a re-read', async () => {
 		const outcome = await run([done(), done('https://x/late.png')]).promise;
 		expect(outcome.job.imageUrl).toBe('https://x/late.png');
+		expect(outcome.polls).toBe(2);
 	});
 
 	test('a cancelled sleep ends the wait with the cancellation', async () => {
@@ -204,15 +373,111 @@ describe('pollUntilDone with a fake clock', () => {
 		clock.sleep = async () => {
 			throw new Error('cancelled');
 		};
-		await expect(
-			pollUntilDone({
-				clock,
-				startedAt: clock.now(),
-				timeoutMs: 10_000,
-				maxIntervalMs: 1_000,
-				initial: pending(),
-				check: async () => pending(),
-			}),
-		).rejects.toThrow('cancelled');
+		const { promise, checkedAt } = run([pending()], {}, clock);
+		await expect(promise).rejects.toThrow('cancelled');
+		expect(checkedAt).toEqual([]);
+	});
+});
+
+describe('pollUntilDone: a wake-up never starves a check', () => {
+	const longInterval = 60_000;
+	const delayFrom = (model: DurationModel, elapsedMs: number) =>
+		nextPollDelay({ elapsedMs, maxIntervalMs: longInterval, remainingMs: 300_000, model });
+
+	/** Polls a job answering `answers` while the belief changes at the given times. */
+	const run = (
+		initialModel: DurationModel,
+		changes: Array<[number, DurationModel]>,
+		answers: JobStatus[] = [done('https://x/i.png')],
+	) => {
+		let model = initialModel;
+		const clock = new FakeClock(changes.map(([at, next]) => ({ at, apply: () => (model = next) })));
+		const checkedAt: number[] = [];
+		const promise = pollUntilDone({
+			clock,
+			startedAt: clock.now(),
+			timeoutMs: 300_000,
+			maxIntervalMs: longInterval,
+			initial: pending(),
+			check: async () => {
+				checkedAt.push(clock.elapsed);
+				return answers[Math.min(checkedAt.length - 1, answers.length - 1)];
+			},
+			model: () => model,
+			wake: clock.changed,
+		});
+		return { promise, checkedAt, clock };
+	};
+
+	test('a change to a belief that would plan later keeps the check at its planned time', async () => {
+		const planned = delayFrom(FLUX_ART_PRIOR, 0);
+		// Preconditions: the slower beliefs would look later, from the submit or from the wake-up.
+		for (const [at, slower] of [
+			[1_000, medianOf(30)],
+			[3_000, medianOf(60)],
+		] as const) {
+			expect(delayFrom(slower, 0)).toBeGreaterThan(planned);
+			expect(at + delayFrom(slower, at)).toBeGreaterThan(planned);
+		}
+		const { promise, checkedAt, clock } = run(FLUX_ART_PRIOR, [
+			[1_000, medianOf(30)],
+			[3_000, medianOf(60)],
+		]);
+		await promise;
+		expect(clock.sleeps.length).toBeGreaterThan(1); // the sleep was indeed woken
+		expect(checkedAt).toEqual([planned]);
+	});
+
+	test('a stream of wake-ups (other jobs finishing) cannot push the check back', async () => {
+		const planned = delayFrom(FLUX_ART_PRIOR, 0);
+		const changes = Array.from(
+			{ length: 20 },
+			(_, i) => [250 * (i + 1), i % 2 ? medianOf(40) : FLUX_ART_PRIOR] as [number, DurationModel],
+		);
+		const { promise, checkedAt } = run(FLUX_ART_PRIOR, changes);
+		await promise;
+		expect(checkedAt).toEqual([planned]);
+	});
+
+	test('a change to a belief that plans earlier moves the check earlier', async () => {
+		const slow = medianOf(30);
+		const fast = medianOf(3);
+		const earlier = delayFrom(fast, 0);
+		expect(earlier).toBeGreaterThan(1_000);
+		expect(earlier).toBeLessThan(delayFrom(slow, 0));
+		const { promise, checkedAt } = run(slow, [[1_000, fast]]);
+		await promise;
+		expect(checkedAt).toEqual([earlier]);
+	});
+
+	test('a change to a belief whose plan has already passed checks at once', async () => {
+		const { promise, checkedAt } = run(medianOf(30), [[4_000, medianOf(3)]]);
+		expect(delayFrom(medianOf(3), 0)).toBeLessThan(4_000);
+		await promise;
+		expect(checkedAt).toEqual([4_000]);
+	});
+
+	test('the plan is anchored at the last answer, not restarted at the wake-up', async () => {
+		// Planned with a 60 s belief; at 4 s the belief becomes the Flux prior.
+		const anchored = delayFrom(FLUX_ART_PRIOR, 0);
+		const restarted = [4_000 + delayFrom(FLUX_ART_PRIOR, 4_000), 4_000 + anchored];
+		expect(anchored).toBeGreaterThan(4_000);
+		expect(restarted).not.toContain(anchored);
+		const { promise, checkedAt } = run(medianOf(60), [[4_000, FLUX_ART_PRIOR]]);
+		await promise;
+		expect(checkedAt).toEqual([anchored]);
+	});
+
+	test('after a pending answer the next plan starts at that answer', async () => {
+		const first = delayFrom(FLUX_ART_PRIOR, 0);
+		const second = first + delayFrom(FLUX_ART_PRIOR, first);
+		// A wake-up between the two checks, with the belief unchanged.
+		const { promise, checkedAt } = run(
+			FLUX_ART_PRIOR,
+			[[first + 100, FLUX_ART_PRIOR]],
+			[pending(), done('https://x/i.png')],
+		);
+		await promise;
+		expect(checkedAt).toEqual([first, second]);
 	});
 });
