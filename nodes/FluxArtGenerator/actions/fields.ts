@@ -127,7 +127,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		typeOptions: { minValue: 0.1, numberPrecision: 1 },
 		default: DEFAULT_POLL_INTERVAL_SECONDS,
 		description:
-			'The longest wait between two checks on the job; checks come sooner when the job is likely done.',
+			'The longest wait between two checks on the job; checks come sooner when the job is likely done',
 	},
 	binaryPropertyName: {
 		displayName: 'Put Output File in Field',
