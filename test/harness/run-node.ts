@@ -76,6 +76,8 @@ export interface RunFluxNodeOptions {
 	onError?: INode['onError'];
 	/** Called with every log line the engine and the node write while the run lasts. */
 	onLog?: (entry: LogEntry) => void;
+	/** The workflow's id; runs under distinct ids share nothing a node keeps per workflow. */
+	workflowId?: string;
 }
 
 export interface FluxRun {
@@ -190,7 +192,7 @@ export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxEx
 		...(options.onError ? { onError: options.onError } : {}),
 	};
 	const workflowData: IWorkflowBase = {
-		id: 'wf-1',
+		id: options.workflowId ?? 'wf-1',
 		name: 'harness',
 		active: false,
 		isArchived: false,
