@@ -58,6 +58,7 @@ const GOALS = {
 	sequentialRatio: 8,
 	overheadMs: 3,
 	memoryMb: 150,
+	memoryGrowth: 0.1,
 };
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 const ms = (value: number) => `${Math.round(value)} ms`.padStart(9);
@@ -157,11 +158,13 @@ async function main() {
 			)),
 		);
 	if (wanted('memory')) {
+		const items = (count: number) => Math.max(10, Math.round(count * Math.min(1, args.scale)));
 		summary.memory = await memoryScenario({
-			items: Math.max(10, Math.round(200 * Math.min(1, args.scale))),
+			items: items(200),
 			imageMb: 4,
+			byItems: [50, 200, 800].map(items),
 		});
-		printMemory(summary.memory, GOALS.memoryMb);
+		printMemory(summary.memory, GOALS.memoryMb, GOALS.memoryGrowth);
 	}
 	if (wanted('n8n_loop_baseline'))
 		printLoopBaseline((summary.n8n_loop_baseline = await loopBaseline()));
