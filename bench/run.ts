@@ -16,10 +16,13 @@ import type { LatenessResult, RateBudgetResult, ThroughputResult } from './scena
 import { latenessSvg } from './svg';
 import { loopBaseline, printLoopBaseline } from './loop-baseline';
 import type { LoopBaseline } from './loop-baseline';
+import { latenessSingleScenario, printLatenessSingle } from './single';
+import type { LatenessSingleResult } from './single';
 import { shutdownHarness } from '../test/harness/run-node';
 
 const SCENARIOS = [
 	'lateness',
+	'lateness_single',
 	'throughput',
 	'rate_budget',
 	'overhead',
@@ -124,6 +127,7 @@ async function main() {
 	const wanted = (name: Scenario) => args.only.includes(name);
 	const summary: {
 		lateness?: LatenessResult;
+		lateness_single?: LatenessSingleResult;
 		throughput?: ThroughputResult;
 		rate_budget?: RateBudgetResult;
 		overhead?: OverheadResult;
@@ -150,6 +154,8 @@ async function main() {
 	}
 	if (throughput) printThroughput((summary.throughput = throughput));
 	if (rateBudget) printRateBudget((summary.rate_budget = rateBudget));
+	if (wanted('lateness_single'))
+		printLatenessSingle((summary.lateness_single = await latenessSingleScenario()));
 	// CPU and memory are measured alone, in child processes, after the others.
 	if (wanted('overhead'))
 		printOverhead(
