@@ -40,6 +40,28 @@ export function uniformDurations(
 	);
 }
 
+/**
+ * `count` durations covering `lowMs`–`highMs` evenly (one at a seeded point of each equal slice,
+ * in seeded order), so a handful of jobs still spans the whole band.
+ */
+export function spreadDurations(
+	count: number,
+	seed: number,
+	lowMs: number,
+	highMs: number,
+): number[] {
+	const random = seededRandom(seed);
+	const slice = (highMs - lowMs) / count;
+	const durations = Array.from({ length: count }, (_, i) =>
+		Math.round(lowMs + slice * (i + random())),
+	);
+	for (let i = durations.length - 1; i > 0; i--) {
+		const j = Math.floor(random() * (i + 1));
+		[durations[i], durations[j]] = [durations[j], durations[i]];
+	}
+	return durations;
+}
+
 export function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	if (sorted.length === 0) return NaN;

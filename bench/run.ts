@@ -1,11 +1,14 @@
 /**
- * `npm run bench [-- --json] [--scale S] [--only NAME,...]`: the speed and memory goals, each
- * measured side by side in one run on this machine and printed as ratios. Never a timed test: the
- * machines are shared and noisy, so figures are read together, not against fixed times.
+ * `npm run bench [-- --json] [--scale S] [--only NAME,...] [--sim]`: the speed and memory goals,
+ * each measured side by side in one run on this machine and printed as ratios. Never a timed test:
+ * the machines are shared and noisy, so figures are read together, not against fixed times.
+ * `--scale` shrinks job times only where the bench sets the node's options: lateness_single and
+ * n8n_loop_baseline run the node at its defaults, so they always run at real time.
  */
 import { writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseArgs } from 'node:util';
 
 import { memoryScenario, printMemory } from './memory';
 import type { MemoryResult } from './memory';
@@ -16,10 +19,16 @@ import type { LatenessResult, RateBudgetResult, ThroughputResult } from './scena
 import { latenessSvg } from './svg';
 import { loopBaseline, printLoopBaseline } from './loop-baseline';
 import type { LoopBaseline } from './loop-baseline';
+import { printSimulation, simulate } from './sim-scenarios';
+import type { SimResult } from './sim-scenarios';
+import { latenessSingleScenario, printLatenessSingle } from './single';
+import type { LatenessSingleResult } from './single';
 import { shutdownHarness } from '../test/harness/run-node';
 
 const SCENARIOS = [
+	'sim',
 	'lateness',
+	'lateness_single',
 	'throughput',
 	'rate_budget',
 	'overhead',
@@ -34,21 +43,24 @@ interface Args {
 	only: Scenario[];
 }
 
-function parseArgs(argv: string[]): Args {
-	const args: Args = { json: false, scale: 1, only: [...SCENARIOS] };
-	for (let i = 0; i < argv.length; i++) {
-		if (argv[i] === '--json') args.json = true;
-		else if (argv[i] === '--scale') args.scale = Number(argv[++i]);
-		else if (argv[i] === '--only') args.only = argv[++i].split(',') as Scenario[];
-		else
-			throw new Error(
-				`Unknown argument ${argv[i]} (use --json, --scale S, --only ${SCENARIOS.join(',')})`,
-			);
-	}
-	if (!(args.scale > 0)) throw new Error('--scale takes a positive number');
-	for (const name of args.only)
-		if (!SCENARIOS.includes(name)) throw new Error(`Unknown scenario ${name}`);
-	return args;
+function readArgs(argv: string[]): Args {
+	const { values } = parseArgs({
+		args: argv,
+		options: {
+			json: { type: 'boolean', default: false },
+			scale: { type: 'string', default: '1' },
+			only: { type: 'string', default: SCENARIOS.join(',') },
+			sim: { type: 'boolean', default: false },
+		},
+	});
+	const scale = Number(values.scale);
+	if (!(scale > 0)) throw new Error('--scale takes a positive number');
+	const only = values.only.split(',') as Scenario[];
+	for (const name of only)
+		if (!SCENARIOS.includes(name))
+			throw new Error(`Unknown scenario ${name} (scenarios: ${SCENARIOS.join(',')})`);
+	// --sim: the simulation alone, in seconds.
+	return { json: values.json, scale, only: values.sim ? ['sim'] : only };
 }
 
 const GOALS = {
@@ -58,6 +70,7 @@ const GOALS = {
 	sequentialRatio: 8,
 	overheadMs: 3,
 	memoryMb: 150,
+	memoryGrowth: 0.1,
 };
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 const ms = (value: number) => `${Math.round(value)} ms`.padStart(9);
@@ -119,10 +132,12 @@ function printOverhead(result: OverheadResult) {
 }
 
 async function main() {
-	const args = parseArgs(process.argv.slice(2));
+	const args = readArgs(process.argv.slice(2));
 	const wanted = (name: Scenario) => args.only.includes(name);
 	const summary: {
+		sim?: SimResult;
 		lateness?: LatenessResult;
+		lateness_single?: LatenessSingleResult;
 		throughput?: ThroughputResult;
 		rate_budget?: RateBudgetResult;
 		overhead?: OverheadResult;
@@ -137,6 +152,7 @@ async function main() {
 	const started = Date.now();
 	console.log(`n8n-nodes-segmind bench, scale ${args.scale}, ${summary.machine}\n`);
 
+	if (wanted('sim')) printSimulation((summary.sim = await simulate()));
 	// One scenario at a time: several in one process disturb each other's timing. Inside a
 	// scenario the compared runs do go side by side, each on a fake of its own.
 	const lateness = wanted('lateness') ? await latenessScenario(args.scale) : undefined;
@@ -149,6 +165,8 @@ async function main() {
 	}
 	if (throughput) printThroughput((summary.throughput = throughput));
 	if (rateBudget) printRateBudget((summary.rate_budget = rateBudget));
+	if (wanted('lateness_single'))
+		printLatenessSingle((summary.lateness_single = await latenessSingleScenario()));
 	// CPU and memory are measured alone, in child processes, after the others.
 	if (wanted('overhead'))
 		printOverhead(
@@ -157,11 +175,13 @@ async function main() {
 			)),
 		);
 	if (wanted('memory')) {
+		const items = (count: number) => Math.max(10, Math.round(count * Math.min(1, args.scale)));
 		summary.memory = await memoryScenario({
-			items: Math.max(10, Math.round(200 * Math.min(1, args.scale))),
+			items: items(200),
 			imageMb: 4,
+			byItems: [50, 200, 800].map(items),
 		});
-		printMemory(summary.memory, GOALS.memoryMb);
+		printMemory(summary.memory, GOALS.memoryMb, GOALS.memoryGrowth);
 	}
 	if (wanted('n8n_loop_baseline'))
 		printLoopBaseline((summary.n8n_loop_baseline = await loopBaseline()));

@@ -18,7 +18,11 @@ export interface LatenessFigures {
 }
 
 /** A fake whose jobs take the given durations, one per prompt. */
-async function fakeFor(prompts: string[], durations: number[], options: FakeSegmindOptions = {}) {
+export async function fakeFor(
+	prompts: string[],
+	durations: number[],
+	options: FakeSegmindOptions = {},
+) {
 	const byPrompt = new Map(prompts.map((prompt, i) => [prompt, durations[i]]));
 	const fake = new FakeSegmind({
 		credits: 1_000_000,
@@ -51,7 +55,7 @@ async function runNode(
 }
 
 /** Lateness (completion to the first poll that saw it) and polls per job, from the fake's own log. */
-function latenessOf(fake: FakeSegmind): LatenessFigures {
+export function latenessOf(fake: FakeSegmind): LatenessFigures {
 	const polls = fake.requestsTo('poll');
 	const late: number[] = [];
 	let pollCount = 0;

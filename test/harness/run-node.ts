@@ -81,6 +81,8 @@ export interface RunFluxNodeOptions {
 	 * as production executions (n8n saves it after those). A new one per run by default.
 	 */
 	staticData?: IDataObject;
+	/** The workflow's id; runs under distinct ids share nothing a node keeps per workflow. */
+	workflowId?: string;
 }
 
 export interface FluxRun {
@@ -195,7 +197,7 @@ export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxEx
 		...(options.onError ? { onError: options.onError } : {}),
 	};
 	const workflowData: IWorkflowBase = {
-		id: 'wf-1',
+		id: options.workflowId ?? 'wf-1',
 		name: 'harness',
 		active: false,
 		isArchived: false,
