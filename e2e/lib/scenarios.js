@@ -579,4 +579,5 @@ module.exports = {
 	itemsOf,
 	executionMs,
 	checkFluxItem,
+	binaryBytes,
 };
