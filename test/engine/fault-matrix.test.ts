@@ -54,6 +54,30 @@ const rows: Row[] = [
 		submits: 1,
 		check: (_r, f) => expect(gapAfterFirstPoll(f)).toBeGreaterThanOrEqual(950),
 	},
+	...(['iso', 'epoch seconds'] as const).map((format): Row => {
+		let resetAt = 0;
+		return {
+			name: `429 on a poll with x-rate-limit-reset-at-utc (${format}) and no Retry-After: waits until then`,
+			arrange: (f) => {
+				resetAt = Date.now() + 2_000;
+				f.respond('poll', {
+					status: 429,
+					body: { error: 'Rate limit exceeded' },
+					headers: {
+						'x-rate-limit-reset-at-utc':
+							format === 'iso' ? new Date(resetAt).toISOString() : (resetAt / 1000).toFixed(3),
+					},
+				});
+			},
+			outcome: 'image',
+			submits: 1,
+			check: (_r, f) => {
+				// The retry comes no earlier than the reset, whenever the 429 was answered.
+				expect(pollsOf(f)[1].time).toBeGreaterThanOrEqual(resetAt - 20);
+				expect(pollsOf(f)[1].time).toBeLessThan(resetAt + 5_000);
+			},
+		};
+	}),
 	{
 		name: '429 on polls without Retry-After: back-off with jitter, then the image',
 		arrange: (f) =>

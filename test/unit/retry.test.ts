@@ -1,6 +1,6 @@
 import {
 	isRetryable,
-	parseRetryAfter,
+	serverWaitMs,
 	retryDelay,
 	RETRY_CAP_MS,
 } from '../../nodes/FluxArtGenerator/transport/retry';
@@ -54,16 +54,50 @@ describe('retryDelay', () => {
 	});
 });
 
-describe('parseRetryAfter', () => {
+describe('serverWaitMs: Retry-After and x-rate-limit-reset-at-utc', () => {
 	const now = Date.parse('2026-11-25T10:00:00Z');
-	test.each<[string, unknown, number | undefined]>([
-		['seconds', '3', 3_000],
-		['fractional seconds', '1.5', 1_500],
-		['an HTTP date', 'Wed, 25 Nov 2026 10:00:07 GMT', 7_000],
-		['a date in the past', 'Wed, 25 Nov 2026 09:00:00 GMT', 0],
-		['absent', undefined, undefined],
-		['garbage', 'soon', undefined],
-	])('%s', (_name, value, expected) => {
-		expect(parseRetryAfter(value, now)).toBe(expected);
+	test.each<[string, Record<string, unknown>, number | undefined]>([
+		['Retry-After in seconds', { 'retry-after': '3' }, 3_000],
+		['Retry-After in fractional seconds', { 'retry-after': '1.5' }, 1_500],
+		['Retry-After as an HTTP date', { 'retry-after': 'Wed, 25 Nov 2026 10:00:07 GMT' }, 7_000],
+		['Retry-After in the past', { 'retry-after': 'Wed, 25 Nov 2026 09:00:00 GMT' }, 0],
+		['reset at an ISO time', { 'x-rate-limit-reset-at-utc': '2026-11-25T10:00:12Z' }, 12_000],
+		[
+			'reset at a UTC time written without a zone',
+			{ 'x-rate-limit-reset-at-utc': '2026-11-25T10:00:12' },
+			12_000,
+		],
+		[
+			'reset at an ISO time with milliseconds',
+			{ 'x-rate-limit-reset-at-utc': '2026-11-25T10:00:01.250Z' },
+			1_250,
+		],
+		[
+			'reset at an HTTP date',
+			{ 'x-rate-limit-reset-at-utc': 'Wed, 25 Nov 2026 10:00:04 GMT' },
+			4_000,
+		],
+		['reset at epoch seconds', { 'x-rate-limit-reset-at-utc': String(now / 1000 + 9) }, 9_000],
+		['reset at epoch milliseconds', { 'x-rate-limit-reset-at-utc': now + 2_500 }, 2_500],
+		['reset in the past', { 'x-rate-limit-reset-at-utc': '2026-11-25T09:59:00Z' }, 0],
+		[
+			'both: the later wins',
+			{ 'retry-after': '2', 'x-rate-limit-reset-at-utc': '2026-11-25T10:00:05Z' },
+			5_000,
+		],
+		[
+			'both: the later wins (Retry-After)',
+			{ 'retry-after': '8', 'x-rate-limit-reset-at-utc': '2026-11-25T10:00:05Z' },
+			8_000,
+		],
+		[
+			'a repeated header: the first',
+			{ 'x-rate-limit-reset-at-utc': ['2026-11-25T10:00:03Z', 'x'] },
+			3_000,
+		],
+		['neither', {}, undefined],
+		['garbage', { 'retry-after': 'soon', 'x-rate-limit-reset-at-utc': 'later' }, undefined],
+	])('%s', (_name, headers, expected) => {
+		expect(serverWaitMs(headers, now)).toBe(expected);
 	});
 });

@@ -14,7 +14,7 @@ import type { JobReference } from '../helpers/errors';
 import type { Clock } from '../helpers/polling';
 import { imageTypeOf } from '../helpers/image-type';
 import { networkCode } from './index';
-import { isRetryable, MAX_ATTEMPTS, parseRetryAfter, retryDelay } from './retry';
+import { isRetryable, MAX_ATTEMPTS, serverWaitMs, retryDelay } from './retry';
 import type { CallOutcome } from './retry';
 
 /** The part of a Node.js readable stream this module uses (no `stream` import in node code). */
@@ -81,7 +81,7 @@ async function attemptDownload(
 	const { statusCode, headers, body } = response;
 	if (statusCode < 200 || statusCode >= 300) {
 		body.destroy();
-		const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now());
+		const retryAfterMs = serverWaitMs(headers, Date.now());
 		return { outcome: { kind: 'http', status: statusCode, body: '', retryAfterMs } };
 	}
 	try {

@@ -19,13 +19,7 @@ import type { Clock } from '../helpers/polling';
 import { isObject, parseCreditsHeader, parseJsonBody } from '../helpers/responses';
 import type { SharedBackoff } from './backoff';
 import type { RequestBudget } from './budget';
-import {
-	isNetworkCodeNotSent,
-	isRetryable,
-	MAX_ATTEMPTS,
-	parseRetryAfter,
-	retryDelay,
-} from './retry';
+import { isNetworkCodeNotSent, isRetryable, MAX_ATTEMPTS, serverWaitMs, retryDelay } from './retry';
 import type { CallKind, CallOutcome } from './retry';
 
 export interface SegmindCall {
@@ -129,7 +123,7 @@ export class SegmindTransport {
 			kind: 'http',
 			status: statusCode,
 			body: bodyText(response.body),
-			retryAfterMs: parseRetryAfter(response.headers['retry-after'], Date.now()),
+			retryAfterMs: serverWaitMs(response.headers, Date.now()),
 		};
 	}
 

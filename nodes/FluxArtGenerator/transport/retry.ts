@@ -55,19 +55,50 @@ export function submitProvablyRejected(status: number, body: string): boolean {
 	return !/request_id|poll_url/i.test(body);
 }
 
-/** Exponential back-off with full jitter; a server's Retry-After wins when it is longer. */
+/** Exponential back-off with full jitter; the server's own wait wins when it is longer. */
 export function retryDelay(attempt: number, random: number, retryAfterMs?: number): number {
 	const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
 	const jittered = Math.floor(random * ceiling);
 	return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;
 }
 
-/** `Retry-After` as seconds or as an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: unknown, now: number): number | undefined {
+/**
+ * How long the server asks us to wait: `Retry-After` (seconds or an HTTP date) or Segmind's
+ * `x-rate-limit-reset-at-utc` (the absolute UTC time the limit resets: an ISO or HTTP date, or
+ * epoch seconds or milliseconds), the later of the two; undefined when neither is readable.
+ */
+export function serverWaitMs(headers: Record<string, unknown>, now: number): number | undefined {
+	const waits = [
+		parseRetryAfter(headers['retry-after'], now),
+		parseResetAt(headers['x-rate-limit-reset-at-utc'], now),
+	].filter((ms): ms is number => ms !== undefined);
+	return waits.length ? Math.max(...waits) : undefined;
+}
+
+const headerText = (value: unknown): string | undefined => {
 	const raw = Array.isArray(value) ? value[0] : value;
-	if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
-	const text = String(raw).trim();
+	return typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : undefined;
+};
+
+function parseRetryAfter(value: unknown, now: number): number | undefined {
+	const text = headerText(value);
+	if (text === undefined) return undefined;
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
 	const date = Date.parse(text);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function parseResetAt(value: unknown, now: number): number | undefined {
+	const text = headerText(value);
+	if (!text) return undefined;
+	let at: number;
+	if (/^\d+(\.\d+)?$/.test(text)) {
+		// Epoch seconds, or milliseconds when the number is that large.
+		at = Number(text) < 1e11 ? Number(text) * 1000 : Number(text);
+	} else {
+		// The header says UTC: a date written without a zone is read as UTC, not local time.
+		const zoned = /(Z|[+-]\d\d:?\d\d|GMT|UTC)$/i.test(text) ? text : `${text}Z`;
+		at = Date.parse(zoned);
+	}
+	return Number.isNaN(at) ? undefined : Math.max(0, Math.round(at - now));
 }
