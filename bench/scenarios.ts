@@ -54,21 +54,27 @@ async function runNode(
 	return Date.now() - started;
 }
 
-/** Lateness (completion to the first poll that saw it) and polls per job, from the fake's own log. */
-export function latenessOf(fake: FakeSegmind): LatenessFigures {
+/** How late each job was seen done (ms), and the polls it took, from the fake's own log. */
+export function jobLateness(fake: FakeSegmind): { lateMs: number[]; polls: number } {
 	const polls = fake.requestsTo('poll');
-	const late: number[] = [];
+	const lateMs: number[] = [];
 	let pollCount = 0;
 	for (const job of fake.jobs) {
 		const mine = polls.filter((poll) => poll.path.includes(job.requestId));
 		pollCount += mine.length;
 		const seen = mine.find((poll) => poll.time >= job.completesAt);
-		if (seen) late.push(seen.time - job.completesAt);
+		if (seen) lateMs.push(seen.time - job.completesAt);
 	}
+	return { lateMs, polls: pollCount };
+}
+
+/** Lateness (completion to the first poll that saw it) and polls per job, from the fake's own log. */
+export function latenessOf(fake: FakeSegmind): LatenessFigures {
+	const { lateMs, polls } = jobLateness(fake);
 	return {
-		median_ms: Math.round(percentile(late, 0.5)),
-		p95_ms: Math.round(percentile(late, 0.95)),
-		polls_per_job: Math.round((pollCount / fake.jobs.length) * 100) / 100,
+		median_ms: Math.round(percentile(lateMs, 0.5)),
+		p95_ms: Math.round(percentile(lateMs, 0.95)),
+		polls_per_job: Math.round((polls / fake.jobs.length) * 100) / 100,
 	};
 }
 
