@@ -17,13 +17,27 @@ function normal(random: () => number): number {
 	return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
+/**
+ * Log-normal: median `medianMs`, spread `sigma` (of ln ms), clipped to `minMs`–`maxMs`. The
+ * simulation's scenario E (median 9 s, sigma 0.35) and the Segmind-like mix below both draw here.
+ */
+export function logNormalDurations(
+	count: number,
+	seed: number,
+	medianMs: number,
+	sigma: number,
+	minMs = 0,
+	maxMs = Number.POSITIVE_INFINITY,
+): number[] {
+	const random = seededRandom(seed);
+	return Array.from({ length: count }, () =>
+		Math.round(Math.min(maxMs, Math.max(minMs, medianMs * Math.exp(sigma * normal(random))))),
+	);
+}
+
 /** Log-normal around 9.5 s (about 80% between 6 and 14 s), clipped to 3–40 s; times `scale`. */
 export function segmindDurations(count: number, seed: number, scale: number): number[] {
-	const random = seededRandom(seed);
-	return Array.from({ length: count }, () => {
-		const seconds = Math.min(40, Math.max(3, 9.5 * Math.exp(0.28 * normal(random))));
-		return Math.round(seconds * 1000 * scale);
-	});
+	return logNormalDurations(count, seed, 9_500 * scale, 0.28, 3_000 * scale, 40_000 * scale);
 }
 
 /** Uniform between `lowMs` and `highMs`, times `scale`. */

@@ -2,8 +2,9 @@
  * `npm run bench [-- --json] [--scale S] [--only NAME,...] [--sim]`: the speed and memory goals,
  * each measured side by side in one run on this machine and printed as ratios. Never a timed test:
  * the machines are shared and noisy, so figures are read together, not against fixed times.
- * `--scale` shrinks job times only where the bench sets the node's options: lateness_single and
- * n8n_loop_baseline run the node at its defaults, so they always run at real time.
+ * `--scale` shrinks job times only where the bench sets the node's options: lateness_single,
+ * lateness_real and n8n_loop_baseline run the node at its defaults, so they always run at real
+ * time.
  */
 import { writeFileSync } from 'fs';
 import * as os from 'os';
@@ -23,12 +24,15 @@ import { printSimulation, simulate } from './sim-scenarios';
 import type { SimResult } from './sim-scenarios';
 import { latenessSingleScenario, printLatenessSingle } from './single';
 import type { LatenessSingleResult } from './single';
+import { latenessRealScenario, printLatenessReal } from './real-scenarios';
+import type { LatenessRealResult } from './real-scenarios';
 import { shutdownHarness } from '../test/harness/run-node';
 
 const SCENARIOS = [
 	'sim',
 	'lateness',
 	'lateness_single',
+	'lateness_real',
 	'throughput',
 	'rate_budget',
 	'overhead',
@@ -138,6 +142,7 @@ async function main() {
 		sim?: SimResult;
 		lateness?: LatenessResult;
 		lateness_single?: LatenessSingleResult;
+		lateness_real?: LatenessRealResult;
 		throughput?: ThroughputResult;
 		rate_budget?: RateBudgetResult;
 		overhead?: OverheadResult;
@@ -167,6 +172,8 @@ async function main() {
 	if (rateBudget) printRateBudget((summary.rate_budget = rateBudget));
 	if (wanted('lateness_single'))
 		printLatenessSingle((summary.lateness_single = await latenessSingleScenario()));
+	if (wanted('lateness_real'))
+		printLatenessReal((summary.lateness_real = await latenessRealScenario()));
 	// CPU and memory are measured alone, in child processes, after the others.
 	if (wanted('overhead'))
 		printOverhead(
