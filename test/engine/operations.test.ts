@@ -26,8 +26,8 @@ describe('Submit', () => {
 			remaining_credits: 99,
 			text_prompt: 'a cat',
 			workflow_id: '66ba4126364d0f944f366a8f-v2',
-			// The Flux workflow's built-in prior: half of its jobs are done by 9 s.
-			expected_wait_ms: 9_000,
+			// The Flux workflow's built-in prior: half of its jobs are done by 9.5 s.
+			expected_wait_ms: 9_500,
 		});
 		expect(fake.requestsTo('poll')).toHaveLength(0);
 		expect(result.items![0].binary).toBeUndefined();

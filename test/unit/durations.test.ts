@@ -90,7 +90,7 @@ describe('hazardPerMs', () => {
 	});
 
 	test('95% of the jobs are done by nearlyAllDoneMs (z = 1.645)', () => {
-		expect(nearlyAllDoneMs(FLUX_ART_PRIOR)).toBeCloseTo(9_000 * Math.exp(1.645 * 0.35), 3);
+		expect(nearlyAllDoneMs(FLUX_ART_PRIOR)).toBeCloseTo(9_500 * Math.exp(1.645 * 0.28), 3);
 	});
 });
 

@@ -17,13 +17,13 @@ export interface DurationModel {
 }
 
 /**
- * The default Flux art workflow before anything is learned: a median of 9 s and a spread of 0.35
- * (in ln terms), i.e. about 80% of jobs between 6 and 14 s. That is the band the Flux.1 art
- * workflow's jobs were reported to finish in (the project's API notes and the first round's
- * measurements); it is an assumption, not a measurement of today's Segmind. It counts as
- * `PRIOR_WEIGHT` jobs, so after a few dozen learned durations those decide.
+ * The default Flux art workflow before anything is learned: a median of 9.5 s and a spread of 0.28
+ * (in ln terms), i.e. about 80% of jobs between 6.6 and 13.6 s. That is the band the Flux.1 art
+ * workflow's jobs were reported to finish in ("most between 6 and 14 s", the project's API notes
+ * and the first round's bench mix); an assumption, not a measurement of today's Segmind. It
+ * counts as `PRIOR_WEIGHT` jobs, so after a few dozen learned durations those decide.
  */
-export const FLUX_ART_PRIOR: DurationModel = { mu: Math.log(9_000), sigma: 0.35 };
+export const FLUX_ART_PRIOR: DurationModel = { mu: Math.log(9_500), sigma: 0.28 };
 export const PRIOR_WEIGHT = 8;
 /** The spread assumed while a workflow without a prior has few durations (counts as 2 jobs). */
 const SPREAD_PRIOR = 0.35;
