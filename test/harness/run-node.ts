@@ -36,6 +36,8 @@ import { HarnessCredentialsHelper } from './credentials-helper';
 import { installLogCapture } from './log-capture';
 import type { LogEntry } from './log-capture';
 import { ItemsSource } from './items-source';
+import { moment } from './outgoing-requests';
+import type { Moment } from './outgoing-requests';
 
 /** The package's own folder, whether this file runs from test/ (jest) or from .build/ (demo). */
 export const PACKAGE_ROOT = findPackageRoot(__dirname);
@@ -159,8 +161,11 @@ function known<T>(map: Map<string, T>, type: string): T {
 export interface FluxExecution {
 	/** Resolves when the workflow run ends. */
 	done: Promise<FluxRun>;
-	/** Stops the execution, as the user's Stop button does. */
-	cancel(): void;
+	/**
+	 * Stops the execution, as the user's Stop button does; returns the moment just before the
+	 * stop, to compare with when requests left (outgoing-requests.ts).
+	 */
+	cancel(): Moment;
 }
 
 export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxExecution> {
@@ -245,7 +250,14 @@ export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxEx
 			releaseLogs();
 		}
 	})();
-	return { done, cancel: () => execution.cancel() };
+	return {
+		done,
+		cancel: () => {
+			const stoppedAt = moment();
+			execution.cancel();
+			return stoppedAt;
+		},
+	};
 }
 
 /**
