@@ -5,7 +5,7 @@
  * real HTTP. Used by the engine tests and by `npm run demo`.
  */
 import { randomBytes } from 'crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 
@@ -55,8 +55,13 @@ function findPackageRoot(from: string): string {
 	throw new Error(`No n8n-nodes-segmind package.json above ${from}`);
 }
 // n8n-core keeps its settings and binary files under N8N_USER_FOLDER (default: the home folder);
-// the harness gives it a throw-away one.
-process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'segmind-harness-'));
+// the harness gives it a throw-away one, which shutdownHarness() removes. Jest gives every test
+// file its own process.env, so each file makes (and removes) its own.
+const ownUserFolder =
+	process.env.N8N_USER_FOLDER === undefined
+		? mkdtempSync(path.join(tmpdir(), 'segmind-harness-'))
+		: undefined;
+if (ownUserFolder !== undefined) process.env.N8N_USER_FOLDER = ownUserFolder;
 // Without one, n8n-core generates a key and announces it on stdout.
 process.env.N8N_ENCRYPTION_KEY ??= randomBytes(24).toString('base64');
 
@@ -286,7 +291,8 @@ export async function runFluxNode(options: RunFluxNodeOptions): Promise<FluxRun>
 
 /**
  * n8n-core services that start intervals when first used (SSH client clean-up, cron logging);
- * ended at teardown so a test process or the demo can exit on its own.
+ * ended at teardown so a test process or the demo can exit on its own. The teardown also removes
+ * the harness's user folder, so runs leave nothing in the temp folder.
  */
 const SERVICES_WITH_TIMERS: Array<[string, string, string]> = [
 	['n8n-core/dist/execution-engine/ssh-clients-manager', 'SSHClientsManager', 'cleanupTimer'],
@@ -305,4 +311,5 @@ export function shutdownHarness(): void {
 		];
 		if (timer) clearInterval(timer);
 	}
+	if (ownUserFolder !== undefined) rmSync(ownUserFolder, { recursive: true, force: true });
 }
