@@ -17,13 +17,11 @@ describe('Items at Once', () => {
 		const list = prompts(8);
 		// Early items take longest, so they finish last.
 		list.forEach((prompt, i) => durations.set(prompt, 1_600 - i * 180));
-		const started = Date.now();
 		const result = await run(
 			fake,
 			{ textPrompt: '={{ $json.prompt }}', options: { concurrency: 4 } },
 			{ items: list.map((prompt) => ({ prompt })) },
 		);
-		const wall = Date.now() - started;
 		expect(result.error).toBeUndefined();
 		expect(result.items!.map((item) => item.json.text_prompt)).toEqual(list);
 		expect(result.items!.map((item) => item.pairedItem)).toEqual(list.map((_, item) => ({ item })));
@@ -33,12 +31,13 @@ describe('Items at Once', () => {
 			expect(item.binary?.data?.fileName).toBe(`${job.requestId}.png`);
 		}
 		expect(fake.requestsTo('submit')).toHaveLength(8);
-		// At most four jobs were ever in flight: the fifth submit came after the first image.
+		// Four jobs in flight at once, never more: four submits came before the first image, the
+		// fifth after it. Overlapping jobs are what make the run faster than one at a time (the
+		// durations alone add up to about 7.8 s); shown by order, as a loaded machine stretches
+		// any wall-clock bound.
 		const submits = fake.requestsTo('submit').map((request) => request.time);
 		const firstImage = fake.requestsTo('image')[0].time;
-		expect(submits.filter((time) => time < firstImage).length).toBeLessThanOrEqual(4);
-		// Faster than one at a time (the durations alone add up to about 7.8 s).
-		expect(wall).toBeLessThan(6_000);
+		expect(submits.filter((time) => time < firstImage)).toHaveLength(4);
 		expectKeyOnlyOnApi(fake, result);
 	});
 

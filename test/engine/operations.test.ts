@@ -126,7 +126,8 @@ describe('Get Result', () => {
 	});
 
 	test('resume: a Generate that timed out under Continue On Fail is finished by Get Result fed its error item', async () => {
-		fake.setScenario({ durationMs: 2_500 });
+		// A 3 s lead over the 1 s timeout: a loaded machine can run the last poll a second late.
+		fake.setScenario({ durationMs: 4_000 });
 		const generated = await run(
 			fake,
 			{ options: { timeout: 1 } },

@@ -10,12 +10,39 @@ import {
 	submit,
 } from './test-client';
 
+/**
+ * A job's phases follow Date.now(). Sleeping through them only works if the machine wakes on
+ * time; a loaded one overshoots a 250 ms phase. So time moves only when the test says: Date alone
+ * is faked, sockets and timers stay real.
+ */
+function stopTheClock() {
+	jest.useFakeTimers({
+		doNotFake: [
+			'hrtime',
+			'nextTick',
+			'performance',
+			'queueMicrotask',
+			'requestAnimationFrame',
+			'cancelAnimationFrame',
+			'requestIdleCallback',
+			'cancelIdleCallback',
+			'setImmediate',
+			'clearImmediate',
+			'setInterval',
+			'clearInterval',
+			'setTimeout',
+			'clearTimeout',
+		],
+	});
+}
+
 describe('FakeSegmind API host', () => {
 	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
 
 	beforeAll(() => fake.start());
 	afterAll(() => fake.stop());
 	beforeEach(() => fake.reset());
+	afterEach(() => jest.useRealTimers());
 
 	it('listens on 127.0.0.1 with two distinct origins and no trailing slash', () => {
 		expect(fake.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -82,16 +109,16 @@ describe('FakeSegmind API host', () => {
 	});
 
 	it('goes QUEUED, PROCESSING (empty output), COMPLETED with a downloadable image', async () => {
-		// Generous margins: these phases are wall-clock based and CI machines can be slow.
 		fake.setScenario({ durationMs: 600 });
+		stopTheClock();
 		const queued = await submit(fake, { text_prompt: 'a blue whale' });
 		const pollUrl = queued.json.poll_url as string;
 		expect((await poll(fake, pollUrl)).json).toEqual({ status: 'QUEUED' });
-		await sleep(350);
+		jest.advanceTimersByTime(350);
 		const processing = await poll(fake, pollUrl);
 		expect(processing.json).toEqual({ status: 'PROCESSING', output: '' });
 		expect(processing.headers.get('x-remaining-credits')).toBe('99');
-		await sleep(300);
+		jest.advanceTimersByTime(300);
 		const done = await poll(fake, pollUrl);
 		expect(done.json.status).toBe('COMPLETED');
 		const requestId = queued.json.request_id as string;
@@ -166,12 +193,13 @@ describe('FakeSegmind API host', () => {
 
 	it('honours statusCase, completedStatus and pendingStatus', async () => {
 		fake.setScenario({ statusCase: 'lower', durationMs: 600 });
+		stopTheClock();
 		const lower = await submit(fake);
 		expect(lower.json.status).toBe('queued');
 		expect((await poll(fake, lower.json.poll_url as string)).json.status).toBe('queued');
-		await sleep(350);
+		jest.advanceTimersByTime(350);
 		expect((await poll(fake, lower.json.poll_url as string)).json.status).toBe('processing');
-		await sleep(300);
+		jest.advanceTimersByTime(300);
 		expect((await poll(fake, lower.json.poll_url as string)).json.status).toBe('completed');
 
 		fake.setScenario({
@@ -181,12 +209,12 @@ describe('FakeSegmind API host', () => {
 		});
 		const other = await submit(fake);
 		expect((await poll(fake, other.json.poll_url as string)).json.status).toBe('WARMING_UP');
-		await sleep(350);
+		jest.advanceTimersByTime(350);
 		expect((await poll(fake, other.json.poll_url as string)).json).toEqual({
 			status: 'WARMING_UP',
 			output: '',
 		});
-		await sleep(300);
+		jest.advanceTimersByTime(300);
 		expect((await poll(fake, other.json.poll_url as string)).json.status).toBe('SUCCEEDED');
 	});
 

@@ -5,7 +5,7 @@
  * real HTTP. Used by the engine tests and by `npm run demo`.
  */
 import { randomBytes } from 'crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 
@@ -36,6 +36,8 @@ import { HarnessCredentialsHelper } from './credentials-helper';
 import { installLogCapture } from './log-capture';
 import type { LogEntry } from './log-capture';
 import { ItemsSource } from './items-source';
+import { moment } from './outgoing-requests';
+import type { Moment } from './outgoing-requests';
 
 /** The package's own folder, whether this file runs from test/ (jest) or from .build/ (demo). */
 export const PACKAGE_ROOT = findPackageRoot(__dirname);
@@ -53,8 +55,13 @@ function findPackageRoot(from: string): string {
 	throw new Error(`No n8n-nodes-segmind package.json above ${from}`);
 }
 // n8n-core keeps its settings and binary files under N8N_USER_FOLDER (default: the home folder);
-// the harness gives it a throw-away one.
-process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'segmind-harness-'));
+// the harness gives it a throw-away one, which shutdownHarness() removes. Jest gives every test
+// file its own process.env, so each file makes (and removes) its own.
+const ownUserFolder =
+	process.env.N8N_USER_FOLDER === undefined
+		? mkdtempSync(path.join(tmpdir(), 'segmind-harness-'))
+		: undefined;
+if (ownUserFolder !== undefined) process.env.N8N_USER_FOLDER = ownUserFolder;
 // Without one, n8n-core generates a key and announces it on stdout.
 process.env.N8N_ENCRYPTION_KEY ??= randomBytes(24).toString('base64');
 
@@ -166,8 +173,11 @@ function known<T>(map: Map<string, T>, type: string): T {
 export interface FluxExecution {
 	/** Resolves when the workflow run ends. */
 	done: Promise<FluxRun>;
-	/** Stops the execution, as the user's Stop button does. */
-	cancel(): void;
+	/**
+	 * Stops the execution, as the user's Stop button does; returns the moment just before the
+	 * stop, to compare with when requests left (outgoing-requests.ts).
+	 */
+	cancel(): Moment;
 }
 
 export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxExecution> {
@@ -252,7 +262,14 @@ export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxEx
 			releaseLogs();
 		}
 	})();
-	return { done, cancel: () => execution.cancel() };
+	return {
+		done,
+		cancel: () => {
+			const stoppedAt = moment();
+			execution.cancel();
+			return stoppedAt;
+		},
+	};
 }
 
 /**
@@ -281,7 +298,8 @@ export async function runFluxNode(options: RunFluxNodeOptions): Promise<FluxRun>
 
 /**
  * n8n-core services that start intervals when first used (SSH client clean-up, cron logging);
- * ended at teardown so a test process or the demo can exit on its own.
+ * ended at teardown so a test process or the demo can exit on its own. The teardown also removes
+ * the harness's user folder, so runs leave nothing in the temp folder.
  */
 const SERVICES_WITH_TIMERS: Array<[string, string, string]> = [
 	['n8n-core/dist/execution-engine/ssh-clients-manager', 'SSHClientsManager', 'cleanupTimer'],
@@ -300,4 +318,5 @@ export function shutdownHarness(): void {
 		];
 		if (timer) clearInterval(timer);
 	}
+	if (ownUserFolder !== undefined) rmSync(ownUserFolder, { recursive: true, force: true });
 }
