@@ -20,7 +20,15 @@ interface ChildConfig {
 	apiKey: string;
 	items: number;
 	buffered: boolean;
+	/**
+	 * Forces a full GC this often (needs node --expose-gc). Without it V8 lets dead objects pile up
+	 * in the old generation until its next mark-compact, a limit set as a multiple of the live heap,
+	 * so the peak grows with a run's length whatever the node holds.
+	 */
+	gcEveryMs?: number;
 }
+
+const fullGc = (globalThis as { gc?: () => void }).gc;
 
 /** Peak and current resident set size of this process, in MB (Linux /proc). */
 function rssMb(): { peak: number; now: number } {
@@ -46,7 +54,11 @@ async function main() {
 		};
 	}
 	await loadPackage();
+	const collect = config.gcEveryMs && fullGc;
+	if (collect) fullGc();
 	const baseline = rssMb().now;
+	const heapBefore = process.memoryUsage().heapUsed;
+	const timer = collect ? setInterval(fullGc, config.gcEveryMs) : undefined;
 	const started = Date.now();
 	const result = await runFluxNode({
 		credentials: { apiKey: config.apiKey, baseUrl: config.baseUrl },
@@ -54,12 +66,20 @@ async function main() {
 		items: Array.from({ length: config.items }, (_, i) => ({ prompt: `memory bench image ${i}` })),
 	});
 	const seconds = (Date.now() - started) / 1000;
+	clearInterval(timer);
+	// What is still reachable once the run is over: n8n's run data (the output items are in
+	// `result`) and whatever else outlives the execution.
+	let liveHeapGrowthMb: number | undefined;
+	if (collect) {
+		fullGc();
+		liveHeapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+	}
 	const withBinary = result.items?.filter((item) => item.binary?.data?.id).length ?? 0;
 	const bytes =
 		result.items?.reduce((sum, item) => sum + Number(item.binary?.data?.bytes ?? 0), 0) ?? 0;
 	shutdownHarness();
 	process.stdout.write(
-		`${JSON.stringify({ peakRssMb: rssMb().peak, baselineRssMb: baseline, seconds, withBinary, bytes, error: result.error?.message })}\n`,
+		`${JSON.stringify({ peakRssMb: rssMb().peak, baselineRssMb: baseline, seconds, withBinary, bytes, liveHeapGrowthMb, error: result.error?.message })}\n`,
 	);
 }
 

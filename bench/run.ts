@@ -187,6 +187,7 @@ async function main() {
 			items: items(200),
 			imageMb: 4,
 			byItems: [50, 200, 800].map(items),
+			gcRuns: 3,
 		});
 		printMemory(summary.memory, GOALS.memoryMb, GOALS.memoryGrowth);
 	}
