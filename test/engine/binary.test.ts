@@ -79,11 +79,18 @@ describe('Download Image', () => {
 			{ textPrompt: '={{ $json.prompt }}' },
 			{ items: prompts.map((prompt) => ({ prompt })) },
 		);
-		for (const [index, item] of result.items!.entries()) {
-			expect(await binaryBytes(item.binary!.data)).toEqual(
-				fake.imageBytesFor(fake.jobs[index].requestId),
-			);
+		expect(result.error).toBeUndefined();
+		expect(result.items!.map((item) => item.json.text_prompt)).toEqual(prompts);
+		// Each item's bytes are its own prompt's image (the fake draws each prompt differently).
+		for (const item of result.items!) {
+			const job = fake.jobs.find((candidate) => candidate.prompt === item.json.text_prompt)!;
+			expect(item.json.request_id).toBe(job.requestId);
+			expect(await binaryBytes(item.binary!.data)).toEqual(fake.imageBytesFor(job.requestId));
 		}
+		const images = prompts.map((prompt) =>
+			fake.imageBytesFor(fake.jobs.find((job) => job.prompt === prompt)!.requestId).toString('hex'),
+		);
+		expect(new Set(images).size).toBe(prompts.length);
 	});
 
 	test.each([

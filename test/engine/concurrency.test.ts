@@ -82,8 +82,10 @@ describe('Items at Once', () => {
 	});
 
 	test('a 429 holds back every item, not only the one that hit it', async () => {
-		durations.set('prompt 0', 300);
-		durations.set('prompt 1', 300);
+		// Jobs of 4 s: both items are still waiting when the first poll is refused, and each polls
+		// every 0.5 s, so the other item has polls due inside the 2 s pause.
+		durations.set('prompt 0', 4_000);
+		durations.set('prompt 1', 4_000);
 		fake.respond('poll', {
 			status: 429,
 			body: { error: 'Rate limit exceeded' },
@@ -95,11 +97,23 @@ describe('Items at Once', () => {
 			{ items: prompts(2).map((prompt) => ({ prompt })) },
 		);
 		expect(result.error).toBeUndefined();
-		const refused = fake.requestsTo('poll')[0].time;
-		const after = fake.requests.filter(
-			(request) => request.host === 'api' && request.time > refused + 50,
+		expect(result.items!.map((item) => item.json.text_prompt)).toEqual(prompts(2));
+		const [refusedPoll] = fake.requestsTo('poll');
+		const refused = refusedPoll.time;
+		for (const job of fake.jobs) expect(job.completesAt).toBeGreaterThan(refused + 2_000);
+		const later = fake.requests.filter(
+			(request) => request.host === 'api' && request.time > refused,
 		);
-		expect(after.length).toBeGreaterThan(0);
-		for (const request of after) expect(request.time - refused).toBeGreaterThanOrEqual(1_900);
+		const inPause = later.filter((request) => request.time < refused + 1_900);
+		// Inside the pause: at most the other item's poll that was already on its way when the 429
+		// came back (both items poll in step). Without the shared pause the other item polls there
+		// about every 0.5 s.
+		expect(inPause.length).toBeLessThanOrEqual(1);
+		for (const request of inPause) expect(request.path).not.toBe(refusedPoll.path);
+		// After the pause both items polled on to the end.
+		const afterPause = later.filter((request) => request.time >= refused + 1_900);
+		for (const { requestId } of fake.jobs) {
+			expect(afterPause.some((request) => request.path.endsWith(requestId))).toBe(true);
+		}
 	});
 });

@@ -4,6 +4,7 @@
  */
 import { FAILURE_REASONS } from '../fake-segmind';
 import type { FailureShape } from '../fake-segmind';
+import type { LogEntry } from '../harness/log-capture';
 import { errorOf, expectKeyOnlyOnApi, run, useFakeSegmind } from './helpers';
 
 const fake = useFakeSegmind();
@@ -202,6 +203,41 @@ describe('nothing dropped', () => {
 		for (const job of others)
 			expect(job.image_output).toEqual(expect.stringContaining(String(job.request_id)));
 		expect(fake.requestsTo('submit')).toHaveLength(2);
+	});
+});
+
+describe("an unexpected failure after the submit names the item's own job", () => {
+	// Not a SegmindError (those name their job already): a failure of the node's surroundings
+	// once the job is paid for. Here n8n's logger throws on the node's first poll status line.
+	const brokenLogger = (entry: LogEntry) => {
+		if (entry.message.startsWith('Segmind request ')) throw new Error('the log sink is full');
+	};
+	const ownJob = () => {
+		const [job] = fake.jobs;
+		const pollUrl = `${fake.baseUrl}/workflows/request/${job.requestId}`;
+		const words = `This item's job was already submitted: Segmind request ${job.requestId} (poll URL ${pollUrl})`;
+		return { requestId: job.requestId, pollUrl, words };
+	};
+
+	test('the error carries its request_id and poll_url, and says how to collect it', async () => {
+		const result = await run(fake, {}, { onLog: brokenLogger });
+		const error = errorOf(result);
+		const { requestId, pollUrl, words } = ownJob();
+		expect(error.message).toBe('the log sink is full');
+		expect(error.context).toMatchObject({ request_id: requestId, poll_url: pollUrl });
+		expect(error.description).toContain(words);
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+	});
+
+	test('under Continue On Fail, so does the error item', async () => {
+		const result = await run(fake, {}, { onLog: brokenLogger, onError: 'continueRegularOutput' });
+		const { requestId, pollUrl, words } = ownJob();
+		expect(result.items![0].json).toMatchObject({
+			error: 'the log sink is full',
+			request_id: requestId,
+			poll_url: pollUrl,
+			description: expect.stringContaining(words),
+		});
 	});
 });
 

@@ -104,6 +104,27 @@ describe('Generate', () => {
 		expectKeyOnlyOnApi(fake, result);
 	});
 
+	// Redirects are followed by hand, so the origin is checked at every hop: a hop to another
+	// origin goes without the key, a hop that stays on the API's origin keeps it.
+	test.each([
+		['to another origin (the image host): followed without the key', 'images'],
+		["on the API's origin: followed with the key", 'api'],
+	] as const)('a poll answered 302 %s', async (_name, host) => {
+		fake.respond('poll', { status: 302, redirectTo: host });
+		const result = await run(fake, {});
+		expect(result.error).toBeUndefined();
+		const [job] = fake.jobs;
+		expect(result.items![0].json).toMatchObject({
+			image_output: `${fake.imageBaseUrl}/images/${job.requestId}.png`,
+			request_id: job.requestId,
+			status: 'COMPLETED',
+		});
+		const polls = fake.requestsTo('poll');
+		expect(polls[0]).toMatchObject({ host: 'api', path: `/workflows/request/${job.requestId}` });
+		expect(polls[1]).toMatchObject({ host, path: `/requests/${job.requestId}` });
+		expectKeyOnlyOnApi(fake, result);
+	});
+
 	test.each([
 		['statuses in lower case', { statusCase: 'lower' as const }, 'COMPLETED'],
 		['SUCCEEDED instead of COMPLETED', { completedStatus: 'SUCCEEDED' }, 'SUCCEEDED'],
@@ -134,9 +155,33 @@ describe('Generate', () => {
 		expect(result.items![0].json.remaining_credits).toBeNull();
 	});
 
-	test('a credits header on the submit only: that reading is kept', async () => {
-		fake.respond('poll', { status: 200, body: { status: 'PROCESSING', output: '' } });
-		const result = await run(fake, {});
-		expect(result.items![0].json.remaining_credits).toBe(99);
-	});
+	// A poll answered without the header says nothing about the balance: it must not erase the
+	// reading before it. Jobs of 1.2 s take several polls, and the last ones carry no header.
+	test.each([
+		['the credits header on the submit only', 1, 0, [99]],
+		['the credits header on the submit and the first poll', 1, 1, [99]],
+		// Both submits come before the first poll (0.5 s later), which reads the balance after both.
+		[
+			"two items, the header on the first poll: that poll's reading, not the submit's",
+			2,
+			1,
+			[98, 98],
+		],
+	])(
+		'%s: remaining_credits is the last reading seen',
+		async (_name, count, creditsHeaderPolls, expected) => {
+			fake.setScenario({ durationMs: 1_200, creditsHeaderPolls });
+			const result = await run(
+				fake,
+				{ textPrompt: '={{ $json.prompt }}', options: { concurrency: 2 } },
+				{ items: Array.from({ length: count }, (_, i) => ({ prompt: `prompt ${i}` })) },
+			);
+			expect(result.error).toBeUndefined();
+			for (const { requestId } of fake.jobs) {
+				const polls = fake.requestsTo('poll').filter((poll) => poll.path.endsWith(requestId));
+				expect(polls.length).toBeGreaterThan(creditsHeaderPolls);
+			}
+			expect(result.items!.map((item) => item.json.remaining_credits)).toEqual(expected);
+		},
+	);
 });

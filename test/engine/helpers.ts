@@ -5,6 +5,7 @@ import { FakeSegmind } from '../fake-segmind';
 import type { FakeSegmindOptions, RecordedRequest } from '../fake-segmind';
 import { runFluxNode } from '../harness/run-node';
 import type { FluxRun } from '../harness/run-node';
+import type { LogEntry } from '../harness/log-capture';
 
 export function useFakeSegmind(options: FakeSegmindOptions = {}): FakeSegmind {
 	const fake = new FakeSegmind({ ...options, scenario: { durationMs: 150, ...options.scenario } });
@@ -18,6 +19,8 @@ export interface RunOptions {
 	items?: IDataObject[];
 	onError?: INode['onError'];
 	apiKey?: string;
+	/** Sees every log line of the run (and may throw, to make the node's logging fail). */
+	onLog?: (entry: LogEntry) => void;
 }
 
 /** Runs the node with short waits, so a test takes a second, not minutes. */
@@ -35,6 +38,7 @@ export async function run(
 		},
 		items: options.items,
 		onError: options.onError,
+		onLog: options.onLog,
 	});
 }
 

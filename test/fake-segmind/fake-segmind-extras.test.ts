@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 
 import { FakeSegmind } from './index';
+import { JobSlots, RateLimit } from './limits';
 import { crc32 } from './png';
 import { call, keyHeaders, poll, sleep, submit } from './test-client';
 
@@ -178,4 +179,122 @@ describe('FakeSegmind images and instances', () => {
 			await second.stop();
 		}
 	});
+});
+
+describe('FakeSegmind limits', () => {
+	it('rate limit: API requests past the limit are answered 429 and counted; images are not', async () => {
+		const limited = new FakeSegmind({ rateLimitPerMinute: 3, scenario: { durationMs: 0 } });
+		await limited.start();
+		try {
+			const first = await submit(limited, { text_prompt: 'first' });
+			const requestId = first.json.request_id as string;
+			expect((await poll(limited, first.json.poll_url as string)).status).toBe(200);
+			expect((await submit(limited, { text_prompt: 'second' })).status).toBe(200);
+			// The fourth API request in the minute is refused, whatever its route, and makes no job.
+			const refused = await submit(limited, { text_prompt: 'third' });
+			expect([refused.status, refused.json]).toEqual([429, { error: 'Rate limit exceeded' }]);
+			expect((await poll(limited, first.json.poll_url as string)).status).toBe(429);
+			expect(limited.rateLimited).toBe(2);
+			expect(limited.jobs.map((job) => job.prompt)).toEqual(['first', 'second']);
+			// The image host is not the API: its downloads are outside the limit.
+			const image = await call(`${limited.imageBaseUrl}/images/${requestId}.png`);
+			expect(image.status).toBe(200);
+			// Refused requests are still recorded, so tests can count them.
+			expect(limited.requests.filter((request) => request.host === 'api')).toHaveLength(5);
+
+			limited.reset();
+			expect(limited.rateLimited).toBe(0);
+			expect((await submit(limited)).status).toBe(200);
+		} finally {
+			await limited.stop();
+		}
+	});
+
+	it('rate limit: a sliding minute, counting only accepted requests', () => {
+		const limit = new RateLimit(2);
+		expect([limit.admit(0), limit.admit(1_000), limit.admit(2_000)]).toEqual([true, true, false]);
+		// The refusal did not take a place: at 60 s the first request has left the window.
+		expect([limit.admit(59_999), limit.admit(60_000), limit.admit(60_500)]).toEqual([
+			false,
+			true,
+			false,
+		]);
+		expect(limit.refused).toBe(3);
+		expect(new RateLimit().admit(0)).toBe(true);
+	});
+
+	it('capacity: a job submitted while every slot is busy waits for the first to free', async () => {
+		const busy = new FakeSegmind({ capacity: 1, scenario: { durationMs: 1_000 } });
+		await busy.start();
+		try {
+			const first = await submit(busy, { text_prompt: 'first' });
+			const second = await submit(busy, { text_prompt: 'second' });
+			const [one, two] = busy.jobs;
+			expect(one.startsAt).toBe(one.submittedAt);
+			expect(two.startsAt).toBe(one.completesAt);
+			expect(two.completesAt).toBe(one.completesAt + 1_000);
+			// Over HTTP: once the first is done, the second has only just started (1 s to go, a
+			// margin for a slow machine); without the limit it would be done too.
+			while (Date.now() < one.completesAt) await sleep(20);
+			expect((await poll(busy, first.json.poll_url as string)).json.status).toBe('COMPLETED');
+			const status = (await poll(busy, second.json.poll_url as string)).json.status;
+			expect(['QUEUED', 'PROCESSING']).toContain(status);
+		} finally {
+			await busy.stop();
+		}
+	});
+
+	it('capacity: slots are booked by end time, several at once', () => {
+		const slots = new JobSlots(2);
+		expect([slots.start(0, 100), slots.start(0, 300), slots.start(10, 50)]).toEqual([0, 0, 100]);
+		// Slots now end at 150 and 300: the next job takes the one ending first.
+		expect(slots.start(20, 10)).toBe(150);
+		slots.reset();
+		expect(slots.start(20, 10)).toBe(20);
+		expect(new JobSlots().start(5, 1_000)).toBe(5);
+	});
+});
+
+describe('FakeSegmind credits header and redirects', () => {
+	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
+
+	beforeAll(() => fake.start());
+	afterAll(() => fake.stop());
+	beforeEach(() => fake.reset());
+
+	it('creditsHeaderPolls: the submit and the first N polls carry the header, later polls not', async () => {
+		fake.setScenario({ creditsHeaderPolls: 1 });
+		const { json, headers } = await submit(fake);
+		expect(headers.get('x-remaining-credits')).toBe('99');
+		const url = json.poll_url as string;
+		const polled = [await poll(fake, url), await poll(fake, url), await poll(fake, url)];
+		expect(polled.map((answer) => answer.headers.get('x-remaining-credits'))).toEqual([
+			'99',
+			null,
+			null,
+		]);
+		expect(polled.map((answer) => answer.json.status)).toEqual(Array(3).fill('COMPLETED'));
+	});
+
+	it.each([
+		['images', () => fake.imageBaseUrl],
+		['api', () => fake.baseUrl],
+	] as const)(
+		'a poll redirected to the %s host: Location names the same job',
+		async (host, origin) => {
+			fake.respond('poll', { status: 302, redirectTo: host });
+			const { json } = await submit(fake);
+			const id = json.request_id as string;
+			const redirect = await fetch(json.poll_url as string, {
+				headers: { 'x-api-key': fake.apiKey },
+				redirect: 'manual',
+			});
+			expect(redirect.status).toBe(302);
+			expect(redirect.headers.get('location')).toBe(`${origin()}/requests/${id}`);
+			// Only one redirect was scripted: its target answers normally (the image host without a key).
+			const target = await poll(fake, redirect.headers.get('location')!, host === 'api');
+			expect(target.json.status).toBe('COMPLETED');
+			expect(fake.requestsTo('poll').map((request) => request.host)).toEqual(['api', host]);
+		},
+	);
 });

@@ -4,6 +4,7 @@ export { DEFAULT_SCENARIO, FAILURE_REASONS } from './scenario';
 export type {
 	FailureShape,
 	FakeSegmindOptions,
+	Host,
 	JobScenario,
 	OutputShape,
 	PollPath,

@@ -1,6 +1,6 @@
-import type { Route } from './types';
+import type { Host, Route } from './types';
 
-export type Host = 'api' | 'images';
+export type { Host };
 
 /** What a request is, once routed. `undefined` from classifyRequest means "unknown route". */
 export type Classified =

@@ -41,6 +41,8 @@ interface JobState {
 	job: SubmittedJob;
 	scenario: JobScenario;
 	image?: Buffer;
+	/** Polls answered so far (for creditsHeaderPolls). */
+	polls: number;
 }
 
 interface QueuedScript {
@@ -223,7 +225,19 @@ export class FakeSegmind {
 			req.socket.destroy();
 			return;
 		}
+		if (script.redirectTo) {
+			writeReply(res, this.redirectReply(script, classified));
+			return;
+		}
 		writeReply(res, scriptedReply(script));
+	}
+
+	/** A scripted redirect of a poll to the same job's `/requests/<id>` on the host it names. */
+	private redirectReply(script: ScriptedResponse, classified: Classified): Reply {
+		if (classified.route !== 'poll') throw new Error('redirectTo is only for polls');
+		const origin = script.redirectTo === 'images' ? this.imageBaseUrl : this.baseUrl;
+		const location = `${origin}/requests/${encodeURIComponent(classified.requestId)}`;
+		return { status: script.status, headers: { ...script.headers, location } };
 	}
 
 	private takeScript(route: Route): ScriptedResponse | undefined {
@@ -291,7 +305,7 @@ export class FakeSegmind {
 			startsAt,
 			completesAt,
 		};
-		const state: JobState = { job, scenario };
+		const state: JobState = { job, scenario, polls: 0 };
 		this.submitted.push(job);
 		this.jobStates.set(requestId, state);
 		this.credits -= this.costPerJob;
@@ -314,7 +328,11 @@ export class FakeSegmind {
 		const state = this.jobStates.get(requestId);
 		if (!state) return errorReply(404, 'Request not found');
 		const answer = this.answerFor(state, Date.now());
-		return jsonReply(answer.httpStatus, answer.body, this.creditsHeaders(state.scenario));
+		state.polls++;
+		const { creditsHeaderPolls } = state.scenario;
+		const withCredits = creditsHeaderPolls === undefined || state.polls <= creditsHeaderPolls;
+		const headers = withCredits ? this.creditsHeaders(state.scenario) : {};
+		return jsonReply(answer.httpStatus, answer.body, headers);
 	}
 
 	/** The job's status answer at `now`, the same on submit (completeOnSubmit) and on every poll. */

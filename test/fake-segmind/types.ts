@@ -3,6 +3,9 @@
  * so they follow the project's test brief exactly.
  */
 
+/** The fake's two servers: the API and the image host (a second origin). */
+export type Host = 'api' | 'images';
+
 export interface RecordedRequest {
 	method: string;
 	/** Path including the query string. */
@@ -14,7 +17,7 @@ export interface RecordedRequest {
 	/** Date.now() when the request arrived. */
 	time: number;
 	/** Which of the two servers got it. */
-	host: 'api' | 'images';
+	host: Host;
 }
 
 export type OutputShape =
@@ -74,6 +77,11 @@ export interface JobScenario {
 	imageContentType?: string;
 	/** Send x-remaining-credits on submit and poll answers. */
 	creditsHeader: boolean;
+	/**
+	 * With creditsHeader, only a job's first N polls carry it; later polls answer without it (the
+	 * header is optional: "responses may carry" it). Every poll carries it by default.
+	 */
+	creditsHeaderPolls?: number;
 	/** The submit answer is already the terminal body. */
 	completeOnSubmit: boolean;
 	/** The submit answer has a poll_url but no request_id. */
@@ -95,6 +103,11 @@ export interface ScriptedResponse {
 	destroy?: boolean;
 	/** Only for submit + destroy: create the job first, then destroy the socket. */
 	afterAccept?: boolean;
+	/**
+	 * Only for polls: answer `status` (a 3xx) with a Location to the same job's `/requests/<id>`
+	 * on this host: 'images' stands for a second origin (where no key may go), 'api' stays put.
+	 */
+	redirectTo?: Host;
 }
 
 export type Route = 'submit' | 'poll' | 'credits' | 'image';
