@@ -39,13 +39,11 @@ export interface JobFigures {
 const pending: JobStatus = {
 	state: 'pending',
 	status: 'PROCESSING',
-	unknownStatus: false,
 	outputNames: [],
 };
 const done: JobStatus = {
 	state: 'completed',
 	status: 'COMPLETED',
-	unknownStatus: false,
 	imageUrl: 'https://images.example/x.jpg',
 	outputNames: [],
 };

@@ -6,11 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { description as generate } from './actions/generate.operation';
-import { description as getCredits } from './actions/getCredits.operation';
-import { description as getResult } from './actions/getResult.operation';
-import { router } from './actions/router';
-import { description as submit } from './actions/submit.operation';
+import { OPERATIONS, router } from './actions/router';
 import { CREDENTIAL_TYPE } from './constants';
 
 export class FluxArtGenerator implements INodeType {
@@ -20,6 +16,7 @@ export class FluxArtGenerator implements INodeType {
 		icon: { light: 'file:segmind.svg', dark: 'file:segmind.dark.svg' },
 		group: ['transform'],
 		version: 1,
+		// n8n's lint wants the subtitle as a literal; test/unit/package.test.ts holds it to OPERATIONS.
 		subtitle:
 			'={{ {"generate": "Generate", "submit": "Submit", "getResult": "Get Result", "getCredits": "Get Credits"}[$parameter["operation"]] || "Generate" }}',
 		description:
@@ -36,41 +33,13 @@ export class FluxArtGenerator implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				default: 'generate',
-				options: [
-					{
-						name: 'Generate',
-						value: 'generate',
-						action: 'Generate an image from a prompt',
-						description: 'Submit a prompt, wait for the image and output it',
-					},
-					{
-						name: 'Get Credits',
-						value: 'getCredits',
-						action: 'Get the account credits',
-						description: "Read the account's remaining credits (free of charge)",
-					},
-					{
-						name: 'Get Result',
-						value: 'getResult',
-						action: 'Get the result of a request',
-						description: 'Check on or wait for a job submitted earlier, by its request ID',
-					},
-					{
-						name: 'Submit',
-						value: 'submit',
-						action: 'Submit a prompt without waiting',
-						description:
-							'Submit a prompt and output its request ID at once; collect the image later with Get Result',
-					},
-				],
+				options: Object.entries(OPERATIONS)
+					.map(([value, { operation }]) => ({ ...operation, value }))
+					.sort((a, b) => a.name.localeCompare(b.name)),
 			},
-			...generate,
-			...submit,
-			...getResult,
-			...getCredits,
+			...Object.values(OPERATIONS).flatMap((module) => module.description),
 		],
 	};
-
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
 	}

@@ -109,3 +109,19 @@ describe('the built classes', () => {
 		expect(credential.test.request).toMatchObject({ url: '/v1/get-user-credits', method: 'GET' });
 	});
 });
+
+describe('the node description', () => {
+	test("the subtitle names every operation as its Operation option does (n8n's lint wants it literal)", async () => {
+		const { FluxArtGenerator } = await import('../../nodes/FluxArtGenerator/FluxArtGenerator.node');
+		const { description } = new FluxArtGenerator();
+		const operation = description.properties.find((property) => property.name === 'operation')!;
+		const names = Object.fromEntries(
+			(operation.options as Array<{ name: string; value: string }>).map(({ name, value }) => [
+				value,
+				name,
+			]),
+		);
+		const subtitle = /\{\{ (\{.*\})\[/.exec(description.subtitle as string)![1];
+		expect(JSON.parse(subtitle)).toEqual(names);
+	});
+});

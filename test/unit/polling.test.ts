@@ -16,20 +16,17 @@ import type { JobStatus } from '../../nodes/FluxArtGenerator/helpers/responses';
 const pending = (status = 'PROCESSING'): JobStatus => ({
 	state: 'pending',
 	status,
-	unknownStatus: false,
 	outputNames: [],
 });
 const done = (imageUrl?: string): JobStatus => ({
 	state: 'completed',
 	status: 'COMPLETED',
-	unknownStatus: false,
 	imageUrl,
 	outputNames: [],
 });
 const failed: JobStatus = {
 	state: 'failed',
 	status: 'FAILED',
-	unknownStatus: false,
 	failureReason: 'no',
 	outputNames: [],
 };

@@ -81,39 +81,31 @@ describe('parseWorkflowOutput: every shape segmind-api.md lists', () => {
 });
 
 describe('parseJobStatus', () => {
-	test.each<[string, Record<string, unknown>, string, string, boolean]>([
-		['QUEUED', { status: 'QUEUED' }, 'pending', 'QUEUED', false],
-		[
-			'PROCESSING with empty output',
-			{ status: 'PROCESSING', output: '' },
-			'pending',
-			'PROCESSING',
-			false,
-		],
-		['lower case', { status: 'processing' }, 'pending', 'PROCESSING', false],
-		['COMPLETED', { status: 'COMPLETED', image_output: URL_A }, 'completed', 'COMPLETED', false],
+	test.each<[string, Record<string, unknown>, string, string]>([
+		['QUEUED', { status: 'QUEUED' }, 'pending', 'QUEUED'],
+		['PROCESSING with empty output', { status: 'PROCESSING', output: '' }, 'pending', 'PROCESSING'],
+		['lower case', { status: 'processing' }, 'pending', 'PROCESSING'],
+		['COMPLETED', { status: 'COMPLETED', image_output: URL_A }, 'completed', 'COMPLETED'],
 		[
 			'SUCCEEDED counts as success',
 			{ status: 'succeeded', image_output: URL_A },
 			'completed',
 			'SUCCEEDED',
-			false,
 		],
-		['FAILED', { status: 'FAILED', error_message: 'x' }, 'failed', 'FAILED', false],
-		['CANCELLED counts as failure', { status: 'CANCELLED' }, 'failed', 'CANCELLED', false],
-		['ERROR counts as failure', { status: 'Error', message: 'boom' }, 'failed', 'ERROR', false],
+		['FAILED', { status: 'FAILED', error_message: 'x' }, 'failed', 'FAILED'],
+		['CANCELLED counts as failure', { status: 'CANCELLED' }, 'failed', 'CANCELLED'],
+		['ERROR counts as failure', { status: 'Error', message: 'boom' }, 'failed', 'ERROR'],
 		[
-			'an unknown word keeps polling but is flagged',
+			'an unknown word keeps polling (the timeout names it)',
 			{ status: 'WARMING_UP' },
 			'pending',
 			'WARMING_UP',
-			true,
 		],
-		['no status but the flat image', { image_output: URL_A }, 'completed', 'COMPLETED', false],
-		['no status, no image', {}, 'pending', '', true],
-	])('%s', (_name, body, state, status, unknown) => {
+		['no status but the flat image', { image_output: URL_A }, 'completed', 'COMPLETED'],
+		['no status, no image', {}, 'pending', ''],
+	])('%s', (_name, body, state, status) => {
 		const job = parseJobStatus(body, 'image_output');
-		expect(job).toMatchObject({ state, status, unknownStatus: unknown });
+		expect(job).toMatchObject({ state, status });
 	});
 
 	test('a COMPLETED job carries its image', () => {

@@ -4,7 +4,7 @@ import {
 	retryDelay,
 	RETRY_CAP_MS,
 } from '../../nodes/FluxArtGenerator/transport/retry';
-import type { CallKind, CallOutcome } from '../../nodes/FluxArtGenerator/transport/retry';
+import type { CallKind, CallOutcome } from '../../nodes/FluxArtGenerator/helpers/errors';
 
 const http = (status: number, body = ''): CallOutcome => ({ kind: 'http', status, body });
 const net = (code: string): CallOutcome => ({ kind: 'network', code });

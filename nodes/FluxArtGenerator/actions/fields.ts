@@ -3,19 +3,18 @@
  * are a public contract: saved workflows refer to them.
  */
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
 	DEFAULT_BINARY_PROPERTY,
 	DEFAULT_CONCURRENCY,
 	DEFAULT_OUTPUT_KEY,
 	DEFAULT_POLL_INTERVAL_SECONDS,
-	DEFAULT_REQUEST_TIMEOUT_MS,
+	DEFAULT_REQUEST_TIMEOUT_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_WORKFLOW_ID,
 	MESSAGES,
 } from '../constants';
-import type { RunContext } from './job';
 
 export type Operation = 'generate' | 'submit' | 'getResult' | 'getCredits';
 
@@ -29,8 +28,7 @@ export const promptFields = (operations: Operation[]): INodeProperties[] => [
 		required: true,
 		default: '',
 		placeholder: 'e.g. goddess woman playing guitar with passion in saree',
-		description:
-			'A short description of the picture to paint, in plain words (subject, style, mood). Segmind enriches it with Llama 3.1 before Flux.1 Schnell paints it.',
+		description: 'What to paint, in plain words (subject, style, mood)',
 		typeOptions: { rows: 3 },
 		displayOptions: showFor(operations),
 	},
@@ -39,8 +37,7 @@ export const promptFields = (operations: Operation[]): INodeProperties[] => [
 		name: 'workflowId',
 		type: 'string',
 		default: DEFAULT_WORKFLOW_ID,
-		description:
-			'The Segmind Pixelflow workflow to run. The default is "AI Art Generator using Flux.1"; any workflow that takes a text_prompt input works.',
+		description: 'The Pixelflow workflow to run: any that takes text_prompt',
 		displayOptions: showFor(operations),
 	},
 ];
@@ -51,7 +48,7 @@ export const downloadImageField = (operations: Operation[]): INodeProperties => 
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to download the image into the item as binary data, ready for email, storage or file nodes. Segmind deletes images after about 7 days, so keep the file if you need it later.',
+		'Whether to put the image into the item as binary data (Segmind deletes it after about 7 days)',
 	displayOptions: showFor(operations),
 });
 
@@ -62,8 +59,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 50 },
 		default: DEFAULT_CONCURRENCY,
-		description:
-			'How many items are in flight at once. Outputs keep the input order. Taken from the first item: it applies to the whole run.',
+		description: "How many items are in flight at once (the first item's value applies to the run)",
 	},
 	maxRequestsPerMinute: {
 		displayName: 'Max Requests per Minute',
@@ -71,8 +67,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description:
-			"Segmind's rate limit for your plan (about 5 on the free plan, 50 on Pro). Submits and polls of all items share it, so the run waits its turn instead of being refused. 0 means no limit. Taken from the first item.",
+		description: "Your Segmind plan's rate limit, shared by all requests of the run (0: no limit)",
 	},
 	extraInputs: {
 		displayName: 'Extra Workflow Inputs',
@@ -109,16 +104,14 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		name: 'extraInputsJson',
 		type: 'json',
 		default: '{}',
-		description:
-			'More inputs as one JSON object, e.g. {"style": "watercolor"}; merged with the ones above',
+		description: 'More inputs as one JSON object, e.g. {"style": "watercolor"}',
 	},
 	outputKey: {
 		displayName: 'Image Output Name',
 		name: 'outputKey',
 		type: 'string',
 		default: DEFAULT_OUTPUT_KEY,
-		description:
-			"Which of the workflow's outputs is the image. The Flux art workflow's is image_output.",
+		description: "Which of the workflow's outputs is the image",
 	},
 	pollInterval: {
 		displayName: 'Poll Interval (Seconds)',
@@ -126,8 +119,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		type: 'number',
 		typeOptions: { minValue: 0.1, numberPrecision: 1 },
 		default: DEFAULT_POLL_INTERVAL_SECONDS,
-		description:
-			'The longest wait between two checks on the job; checks come sooner when the job is likely done',
+		description: 'The longest wait between two checks on the job',
 	},
 	binaryPropertyName: {
 		displayName: 'Put Output File in Field',
@@ -141,9 +133,8 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		name: 'requestTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 30,
-		description:
-			'How long one HTTP call to Segmind may take before it is abandoned (and retried where that is safe), so a hung connection never hangs the workflow',
+		default: DEFAULT_REQUEST_TIMEOUT_SECONDS,
+		description: 'How long one HTTP call may take before it is abandoned',
 	},
 	timeout: {
 		displayName: 'Timeout (Seconds)',
@@ -151,8 +142,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: DEFAULT_TIMEOUT_SECONDS,
-		description:
-			'How long to wait for the image before the item fails. The error names the request ID, so the image can still be collected later with Get Result.',
+		description: 'How long to wait for the image before the item fails',
 	},
 };
 
@@ -170,24 +160,27 @@ export const optionsField = (
 	options: names.map((name) => OPTION_FIELDS[name]),
 });
 
-export interface CommonOptions {
+/** What a job needs to know of its item's options. */
+export interface JobOptions {
 	timeoutMs: number;
 	maxIntervalMs: number;
 	requestTimeoutMs: number;
 	outputKey: string;
+}
+
+export interface ItemOptions extends JobOptions {
 	binaryPropertyName: string;
 	extraInputs: IDataObject;
 }
 
 /** Reads and checks the options of one item; bad values fail the item before any request. */
-export function readOptions(run: RunContext, itemIndex: number): CommonOptions {
-	const { ctx } = run;
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number): ItemOptions {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const number = (name: string, fallback: number) =>
 		options[name] === undefined ? fallback : Number(options[name]);
 	const timeout = number('timeout', DEFAULT_TIMEOUT_SECONDS);
 	const pollInterval = number('pollInterval', DEFAULT_POLL_INTERVAL_SECONDS);
-	const requestTimeout = number('requestTimeout', DEFAULT_REQUEST_TIMEOUT_MS / 1000);
+	const requestTimeout = number('requestTimeout', DEFAULT_REQUEST_TIMEOUT_SECONDS);
 	if (!(timeout > 0) || !(pollInterval > 0) || !(requestTimeout > 0)) {
 		throw new NodeOperationError(ctx.getNode(), MESSAGES.invalidTimeout, {
 			description: `Got Timeout ${timeout}, Poll Interval ${pollInterval}, Request Timeout ${requestTimeout}.`,
@@ -200,13 +193,17 @@ export function readOptions(run: RunContext, itemIndex: number): CommonOptions {
 		requestTimeoutMs: requestTimeout * 1000,
 		outputKey: String(options.outputKey ?? '').trim() || DEFAULT_OUTPUT_KEY,
 		binaryPropertyName: String(options.binaryPropertyName ?? '').trim() || DEFAULT_BINARY_PROPERTY,
-		extraInputs: readExtraInputs(run, itemIndex, options),
+		extraInputs: readExtraInputs(ctx, itemIndex, options),
 	};
 }
 
-function readExtraInputs(run: RunContext, itemIndex: number, options: IDataObject): IDataObject {
+function readExtraInputs(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): IDataObject {
 	const fail = (message: string) =>
-		new NodeOperationError(run.ctx.getNode(), message, {
+		new NodeOperationError(ctx.getNode(), message, {
 			description: MESSAGES.extraInputsHint,
 			itemIndex,
 		});
@@ -238,10 +235,9 @@ function readExtraInputs(run: RunContext, itemIndex: number, options: IDataObjec
 
 /** The prompt and workflow of a submitting operation; blank ones fail before any request. */
 export function readPromptInput(
-	run: RunContext,
+	ctx: IExecuteFunctions,
 	itemIndex: number,
 ): { textPrompt: string; workflowId: string } {
-	const { ctx } = run;
 	const textPrompt = String(ctx.getNodeParameter('textPrompt', itemIndex, '') ?? '');
 	const workflowId = String(
 		ctx.getNodeParameter('workflowId', itemIndex, DEFAULT_WORKFLOW_ID) ?? '',

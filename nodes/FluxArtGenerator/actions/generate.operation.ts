@@ -8,9 +8,14 @@ import {
 	readOptions,
 	readPromptInput,
 } from './fields';
-import { CreditsReading, startTiming, submitPrompt, waitForImage } from './job';
+import { SegmindJob } from './job';
 import type { RunContext } from './job';
-import { imageItem } from './output';
+
+export const operation = {
+	name: 'Generate',
+	action: 'Generate an image from a prompt',
+	description: 'Submit a prompt, wait for the image and output it',
+};
 
 export const description: INodeProperties[] = [
 	...promptFields(['generate']),
@@ -29,35 +34,19 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
-	const { textPrompt, workflowId } = readPromptInput(run, itemIndex);
-	const options = readOptions(run, itemIndex);
+	const { textPrompt, workflowId } = readPromptInput(run.ctx, itemIndex);
+	const options = readOptions(run.ctx, itemIndex);
 	const download = run.ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
-	const timing = startTiming(run, options.timeoutMs, options.requestTimeoutMs);
-	const credits = new CreditsReading();
-	const job = await submitPrompt(
+	const job = await SegmindJob.submit(
 		run,
 		itemIndex,
-		{ textPrompt, workflowId },
+		{ textPrompt, workflowId, extraInputs: options.extraInputs },
 		options,
-		timing,
-		credits,
 	);
-	const finished = await waitForImage(
-		run,
-		job,
-		{
-			timing,
-			maxIntervalMs: options.maxIntervalMs,
-			outputKey: options.outputKey,
-			fromSubmit: true,
-		},
-		credits,
-	);
-	run.ledger.record(itemIndex, { request_id: job.requestId, image_output: finished.imageUrl });
-
+	const finished = await job.waitForImage();
 	const json = {
 		image_output: finished.imageUrl,
-		remaining_credits: credits.value,
+		remaining_credits: job.credits,
 		request_id: job.requestId || null,
 		status: finished.status,
 		text_prompt: textPrompt,
@@ -65,9 +54,5 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		elapsed_ms: finished.elapsedMs,
 		polls: finished.polls,
 	};
-	return await imageItem(run, itemIndex, json, {
-		url: finished.imageUrl,
-		job: { requestId: job.requestId, pollUrl: job.pollUrl, workflowId },
-		binaryProperty: download ? options.binaryPropertyName : undefined,
-	});
+	return await job.output(json, download ? options.binaryPropertyName : undefined);
 }

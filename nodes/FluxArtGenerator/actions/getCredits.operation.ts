@@ -1,22 +1,28 @@
 /** Get Credits: the account's balance, from the one call that spends nothing. */
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { trimBaseUrl, parseCreditsBody } from '../helpers/responses';
+import { LONE_CALL_TIMEOUTS } from '../constants';
+import { parseCreditsBody } from '../helpers/responses';
 import { optionsField, readOptions } from './fields';
 import type { RunContext } from './job';
+
+export const operation = {
+	name: 'Get Credits',
+	action: 'Get the account credits',
+	description: "Read the account's remaining credits (free of charge)",
+};
 
 export const description: INodeProperties[] = [optionsField('getCredits', ['requestTimeout'])];
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
-	const options = readOptions(run, itemIndex);
-	const now = run.clock.now();
+	const { requestTimeoutMs } = readOptions(run.ctx, itemIndex);
 	const reply = await run.transport.call({
 		kind: 'credits',
 		method: 'GET',
-		url: `${trimBaseUrl(run.baseUrl)}/v1/get-user-credits`,
+		url: `${run.baseUrl}/v1/get-user-credits`,
 		job: {},
-		deadline: now + options.requestTimeoutMs * 3,
-		timeoutMs: options.requestTimeoutMs,
+		deadline: run.clock.now() + requestTimeoutMs * LONE_CALL_TIMEOUTS,
+		timeoutMs: requestTimeoutMs,
 	});
 	const { credits, freeCredits } = parseCreditsBody(reply.body);
 	return {

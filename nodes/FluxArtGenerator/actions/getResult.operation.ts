@@ -7,11 +7,16 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { MESSAGES } from '../constants';
-import { requestIdFromPollUrl, resolvePollUrl, trimBaseUrl } from '../helpers/responses';
+import { requestIdFromPollUrl } from '../helpers/responses';
 import { downloadImageField, optionsField, readOptions } from './fields';
-import { checkJob, CreditsReading, finishedOrThrow, startTiming, waitForImage } from './job';
-import type { RunContext, SubmittedJob } from './job';
-import { imageItem } from './output';
+import { SegmindJob } from './job';
+import type { RunContext } from './job';
+
+export const operation = {
+	name: 'Get Result',
+	action: 'Get the result of a request',
+	description: 'Check on or wait for a job submitted earlier, by its request ID',
+};
 
 const show = { show: { operation: ['getResult'] } };
 
@@ -21,8 +26,7 @@ export const description: INodeProperties[] = [
 		name: 'requestId',
 		type: 'string',
 		default: '={{ $json.request_id }}',
-		description:
-			"The job's request ID, as a Submit or Generate item (or its error item) carries it in request_id. A poll URL works here too.",
+		description: "The job's request ID (or its poll URL), e.g. from a Submit item",
 		displayOptions: show,
 	},
 	{
@@ -30,8 +34,7 @@ export const description: INodeProperties[] = [
 		name: 'pollUrl',
 		type: 'string',
 		default: '={{ $json.poll_url }}',
-		description:
-			'Where Segmind reports on the job, as a Submit item carries it in poll_url. Leave empty to use the documented address for the request ID.',
+		description: "Where Segmind reports on the job; empty: the request ID's documented address",
 		displayOptions: show,
 	},
 	{
@@ -39,8 +42,7 @@ export const description: INodeProperties[] = [
 		name: 'waitForImage',
 		type: 'boolean',
 		default: true,
-		description:
-			'Whether to wait until the image is ready (like Generate), or to check once and output the status with done: false if it is not ready yet',
+		description: 'Whether to wait for the image, or to check once (done: false if not ready)',
 		displayOptions: show,
 	},
 	downloadImageField(['getResult']),
@@ -55,69 +57,49 @@ export const description: INodeProperties[] = [
 	]),
 ];
 
-function readJob(run: RunContext, itemIndex: number): Omit<SubmittedJob, 'initial'> {
-	const text = (name: string) => String(run.ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+const isUrl = (text: string) => /^https?:\/\//i.test(text);
+
+export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
+	const { ctx } = run;
+	const text = (name: string) => String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	const idOrUrl = text('requestId');
-	const givenPollUrl = text('pollUrl') || (/^https?:\/\//i.test(idOrUrl) ? idOrUrl : '');
+	const pollUrl = text('pollUrl') || (isUrl(idOrUrl) ? idOrUrl : '');
 	const requestId =
-		(/^https?:\/\//i.test(idOrUrl) ? '' : idOrUrl) ||
-		(givenPollUrl ? (requestIdFromPollUrl(givenPollUrl) ?? '') : '');
-	if (!requestId && !givenPollUrl) {
-		throw new NodeOperationError(run.ctx.getNode(), MESSAGES.noJobGiven, {
+		(isUrl(idOrUrl) ? '' : idOrUrl) || (pollUrl ? (requestIdFromPollUrl(pollUrl) ?? '') : '');
+	if (!requestId && !pollUrl) {
+		throw new NodeOperationError(ctx.getNode(), MESSAGES.noJobGiven, {
 			description: MESSAGES.noJobGivenHint,
 			itemIndex,
 		});
 	}
-	return {
-		requestId,
-		pollUrl: resolvePollUrl(givenPollUrl || undefined, trimBaseUrl(run.baseUrl), requestId),
-	};
-}
-
-export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
-	const reference = readJob(run, itemIndex);
-	const options = readOptions(run, itemIndex);
-	const wait = run.ctx.getNodeParameter('waitForImage', itemIndex, true) as boolean;
-	const download = run.ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
-	const timing = startTiming(run, options.timeoutMs, options.requestTimeoutMs);
-	const { startedAt } = timing;
-	const credits = new CreditsReading();
-	run.ledger.record(itemIndex, { request_id: reference.requestId, poll_url: reference.pollUrl });
+	const options = readOptions(ctx, itemIndex);
+	const wait = ctx.getNodeParameter('waitForImage', itemIndex, true) as boolean;
+	const download = ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
+	const job = SegmindJob.pickUp(
+		run,
+		itemIndex,
+		{ requestId, pollUrl: pollUrl || undefined },
+		options,
+	);
 
 	// The first look is immediate: the job may have finished long ago.
-	const first = await checkJob(run, reference, timing, options.outputKey, credits);
-	const job: SubmittedJob = { ...reference, initial: first };
-	const base = { request_id: reference.requestId || null, poll_url: reference.pollUrl };
+	const first = await job.check();
+	const base = { request_id: requestId || null, poll_url: job.reference.pollUrl };
 	if (!wait && first.state === 'pending') {
 		return {
-			json: { ...base, status: first.status, done: false, remaining_credits: credits.value },
+			json: { ...base, status: first.status, done: false, remaining_credits: job.credits },
 			pairedItem: { item: itemIndex },
 		};
 	}
-	const finished = wait
-		? await waitForImage(
-				run,
-				job,
-				{ timing, maxIntervalMs: options.maxIntervalMs, outputKey: options.outputKey },
-				credits,
-			)
-		: finishedOrThrow(first, job, { polls: 0, elapsedMs: run.clock.now() - startedAt });
-	run.ledger.record(itemIndex, {
-		request_id: reference.requestId,
-		image_output: finished.imageUrl,
-	});
+	const finished = wait ? await job.waitForImage() : job.finished();
 	const json = {
 		image_output: finished.imageUrl,
-		remaining_credits: credits.value,
+		remaining_credits: job.credits,
 		...base,
 		status: finished.status,
 		done: true,
 		elapsed_ms: finished.elapsedMs,
 		polls: finished.polls + 1,
 	};
-	return await imageItem(run, itemIndex, json, {
-		url: finished.imageUrl,
-		job: reference,
-		binaryProperty: download ? options.binaryPropertyName : undefined,
-	});
+	return await job.output(json, download ? options.binaryPropertyName : undefined);
 }

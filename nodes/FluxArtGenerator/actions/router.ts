@@ -4,91 +4,75 @@
  * failure becomes n8n's error for that item, or an error item under Continue On Fail; outputs keep
  * input order and pairing.
  */
-import { ExecutionCancelledError, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { ExecutionCancelledError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import {
-	CREDENTIAL_TYPE,
-	DEFAULT_BASE_URL,
-	DEFAULT_CONCURRENCY,
-	DEFAULT_REQUEST_TIMEOUT_MS,
-	MESSAGES,
-} from '../constants';
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, MESSAGES } from '../constants';
 import { executionClock } from '../helpers/clock';
 import { JobDurations, readStoredDurations } from '../helpers/durations';
-import { errorItemJson, SegmindError, toNodeError } from '../helpers/errors';
+import { errorItemJson, itemError, withOtherJobs } from '../helpers/errors';
 import { JobLedger } from '../helpers/ledger';
-import type { LedgerEntry } from '../helpers/ledger';
 import { SegmindTransport } from '../transport';
 import { SharedBackoff } from '../transport/backoff';
 import { RequestBudget } from '../transport/budget';
-import type { Operation } from './fields';
 import * as generate from './generate.operation';
 import * as getCredits from './getCredits.operation';
 import * as getResult from './getResult.operation';
 import type { RunContext } from './job';
 import * as submit from './submit.operation';
 
-/** One module per operation, each exporting its parameters and its per-item execute. */
-export const operations: Record<Operation, typeof generate> = {
-	generate,
-	submit,
-	getResult,
-	getCredits,
-};
+/** The node's operations: its Operation options, its subtitle and the router all read this map. */
+export const OPERATIONS = { generate, submit, getResult, getCredits };
+type Operation = keyof typeof OPERATIONS;
 
-async function createRunContext(ctx: IExecuteFunctions): Promise<RunContext> {
+/** What the whole run shares; the run-wide options are read once, from the first item. */
+async function startRun(
+	ctx: IExecuteFunctions,
+): Promise<RunContext & { concurrency: number; secret: string }> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = String(credentials.baseUrl ?? '').trim() || DEFAULT_BASE_URL;
+	const baseUrl = (String(credentials.baseUrl ?? '').trim() || DEFAULT_BASE_URL).replace(
+		/\/+$/,
+		'',
+	);
 	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
 		throw new NodeOperationError(ctx.getNode(), MESSAGES.invalidBaseUrl(baseUrl), {
 			description: MESSAGES.invalidBaseUrlHint,
 		});
 	}
-	// Budget and pool are per execution: read from the first item's options.
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const perMinute = Number(options.maxRequestsPerMinute ?? 0);
+	const perMinute = Math.floor(Number(options.maxRequestsPerMinute ?? 0));
 	const signal = ctx.getExecutionCancelSignal();
 	const clock = executionClock(signal);
-	const transport = new SegmindTransport(ctx, {
-		baseUrl,
-		requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
-		clock,
-		backoff: new SharedBackoff(clock),
-		budget: perMinute > 0 ? new RequestBudget(Math.floor(perMinute), clock) : undefined,
-		signal,
-	});
 	return {
 		ctx,
-		transport,
 		clock,
 		baseUrl,
-		secret: String(credentials.apiKey ?? ''),
 		signal,
+		transport: new SegmindTransport(ctx, {
+			baseUrl,
+			clock,
+			backoff: new SharedBackoff(clock),
+			budget: perMinute > 0 ? new RequestBudget(perMinute, clock) : undefined,
+			signal,
+		}),
 		ledger: new JobLedger(),
 		durations: new JobDurations(readStoredDurations(ctx.getWorkflowStaticData('node'))),
+		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY))),
+		// Kept only to scrub it from anything shown to the user.
+		secret: String(credentials.apiKey ?? ''),
 	};
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const run = await createRunContext(this);
+	const run = await startRun(this);
 	// Saved workflows from before operations existed have no `operation`: they generate.
 	const operation = this.getNodeParameter('operation', 0, 'generate') as Operation;
-	const { execute } = operations[operation] ?? generate;
-	const concurrency = Math.max(
-		1,
-		Math.floor(
-			Number(
-				(this.getNodeParameter('options', 0, {}) as IDataObject).concurrency ?? DEFAULT_CONCURRENCY,
-			),
-		),
-	);
+	const { execute } = OPERATIONS[operation] ?? generate;
 
 	const results: INodeExecutionData[] = new Array(items.length);
 	let next = 0;
 	let fatal: { error: unknown; itemIndex: number } | undefined;
-
 	const worker = async () => {
 		while (fatal === undefined && next < items.length) {
 			const itemIndex = next++;
@@ -100,8 +84,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					fatal ??= { error: caught, itemIndex };
 					return;
 				}
-				const error = withOwnJob(
-					asNodeError(this, caught, itemIndex, run.secret),
+				const error = itemError(
+					this.getNode(),
+					caught,
+					itemIndex,
+					run.secret,
 					run.ledger.entryFor(itemIndex),
 				);
 				if (this.continueOnFail()) {
@@ -115,56 +102,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	await Promise.all(Array.from({ length: Math.min(run.concurrency, items.length) }, worker));
 	// Saved before any error is thrown: what was learned is as true when an item failed.
 	run.durations.saveTo(this.getWorkflowStaticData('node'));
 
 	if (fatal) {
 		const { error, itemIndex } = fatal;
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-			throw withOtherJobs(error, run.ledger.othersThan(itemIndex));
-		}
-		throw error;
+		if (error instanceof ExecutionCancelledError) throw error;
+		throw withOtherJobs(error as ReturnType<typeof itemError>, run.ledger.othersThan(itemIndex));
 	}
 	return [results];
-}
-
-/**
- * An unexpected failure after the submit (not one of ours, which name their job already) still
- * names the item's own job, so it can be collected with Get Result.
- */
-function withOwnJob<T extends NodeApiError | NodeOperationError>(
-	error: T,
-	own: LedgerEntry | undefined,
-): T {
-	if (!own || error.context.request_id) return error;
-	Object.assign(error.context, { request_id: own.request_id, poll_url: own.poll_url ?? null });
-	error.description =
-		`${error.description ?? ''}\n${MESSAGES.ownJob(own.request_id, own.poll_url ?? '')}`.trim();
-	return error;
-}
-
-/** n8n drops the node's whole output with this error: name every job already paid for. */
-function withOtherJobs<T extends NodeApiError | NodeOperationError>(
-	error: T,
-	others: LedgerEntry[],
-): T {
-	if (others.length === 0) return error;
-	error.context.other_jobs = JobLedger.asData(others);
-	error.description =
-		`${error.description ?? ''}\n${MESSAGES.otherJobs(JobLedger.describe(others))}`.trim();
-	return error;
-}
-
-function asNodeError(
-	ctx: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-	secret: string,
-): NodeApiError | NodeOperationError {
-	if (error instanceof SegmindError) return toNodeError(ctx.getNode(), error, itemIndex, secret);
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error), {
-		itemIndex,
-	});
 }

@@ -4,10 +4,17 @@
  */
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { optionsField, promptFields, readOptions, readPromptInput } from './fields';
-import { CreditsReading, startTiming, submitPrompt } from './job';
-import type { RunContext } from './job';
+import { LONE_CALL_TIMEOUTS } from '../constants';
 import { medianMs } from '../helpers/durations';
+import { optionsField, promptFields, readOptions, readPromptInput } from './fields';
+import { SegmindJob } from './job';
+import type { RunContext } from './job';
+
+export const operation = {
+	name: 'Submit',
+	action: 'Submit a prompt without waiting',
+	description: 'Submit a prompt and output its request ID at once; collect it with Get Result',
+};
 
 export const description: INodeProperties[] = [
 	...promptFields(['submit']),
@@ -21,31 +28,27 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
-	const { textPrompt, workflowId } = readPromptInput(run, itemIndex);
-	const options = readOptions(run, itemIndex);
-	// A submit that waits for nothing: twice the per-call timeout leaves room for a 429 retry.
-	const timing = startTiming(run, options.requestTimeoutMs * 2, options.requestTimeoutMs);
-	const credits = new CreditsReading();
-	const job = await submitPrompt(
+	const { textPrompt, workflowId } = readPromptInput(run.ctx, itemIndex);
+	const options = readOptions(run.ctx, itemIndex);
+	const job = await SegmindJob.submit(
 		run,
 		itemIndex,
-		{ textPrompt, workflowId },
+		{ textPrompt, workflowId, extraInputs: options.extraInputs },
 		options,
-		timing,
-		credits,
+		options.requestTimeoutMs * LONE_CALL_TIMEOUTS,
 	);
 	const model = run.durations.model(workflowId);
 	return {
 		json: {
 			request_id: job.requestId || null,
-			poll_url: job.pollUrl,
-			status: job.initial.status,
-			remaining_credits: credits.value,
+			poll_url: job.reference.pollUrl,
+			status: job.status?.status ?? '',
+			remaining_credits: job.credits,
 			text_prompt: textPrompt,
 			workflow_id: workflowId,
 			// When half of this workflow's jobs are done: a Wait node before Get Result can use it.
 			expected_wait_ms: model ? Math.round(medianMs(model)) : null,
-			...(job.initial.imageUrl ? { image_output: job.initial.imageUrl } : {}),
+			...(job.status?.imageUrl ? { image_output: job.status.imageUrl } : {}),
 		},
 		pairedItem: { item: itemIndex },
 	};

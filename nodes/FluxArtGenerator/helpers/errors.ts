@@ -1,13 +1,17 @@
 /**
- * One error type inside the node (SegmindError: a code, a message, what to do, and what is known
- * of the job), turned into n8n's errors only at the item boundary, with the item's index.
+ * Every way an item can fail, in one place: inside the node a failure is a SegmindError (a
+ * code, a message, what to do, and what is known of the job); at the item boundary it becomes
+ * n8n's error, or the JSON of an error item under Continue On Fail. Wording lives in constants.ts.
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { ERROR_CODES, MESSAGES } from '../constants';
+import { ERROR_CODES, MESSAGES, networkWords } from '../constants';
 import type { ErrorCode } from '../constants';
-import { readFailureReason } from './responses';
+import type { LedgerEntry } from './ledger';
+import { JobLedger } from './ledger';
+import type { JobStatus } from './responses';
+import { parseJsonBody, readFailureReason } from './responses';
 
 export interface JobReference {
 	requestId?: string;
@@ -35,86 +39,180 @@ export class SegmindError extends Error {
 
 	/** The same failure, now also naming the job it belongs to (never drop a request ID). */
 	withJob(job: JobReference): SegmindError {
-		return new SegmindError(this.code, this.message, { ...this.details, ...definedOnly(job) });
+		const known = Object.fromEntries(Object.entries(job).filter(([, value]) => value));
+		return new SegmindError(this.code, this.message, { ...this.details, ...known });
 	}
 }
 
-function definedOnly(job: JobReference): JobReference {
-	return Object.fromEntries(Object.entries(job).filter(([, value]) => value)) as JobReference;
-}
+/** What one HTTP call ended with, when it did not end with an answer the caller can use. */
+export type CallOutcome =
+	| { kind: 'http'; status: number; body: string; retryAfterMs?: number }
+	| { kind: 'network'; code: string };
 
-/** What the user reads for an HTTP answer that is not a success. */
-export function describeHttpFailure(
-	status: number,
-	body: unknown,
-	call: 'submit' | 'poll' | 'credits',
-	job: JobReference,
-): SegmindError {
-	const reason = readFailureReason(body);
-	const words = (hint: string) => `${hint} Segmind said: ${reason}`;
-	const fail = (code: ErrorCode, message: string, hint: string) =>
-		new SegmindError(code, message, { ...job, httpStatus: status, description: words(hint) });
+export type CallKind = 'submit' | 'poll' | 'credits' | 'image';
 
-	if (status === 401) return fail(ERROR_CODES.auth, MESSAGES.auth(status), MESSAGES.authHint);
-	if (status === 402 || status === 406) {
-		return fail(ERROR_CODES.credits, MESSAGES.credits(status), MESSAGES.creditsHint);
+/** The error for a call that failed for good (after whatever retries were allowed). */
+export function callFailure(call: CallKind, outcome: CallOutcome, job: JobReference): SegmindError {
+	const fail = (code: ErrorCode, message: string, description: string, httpStatus?: number) =>
+		new SegmindError(code, message, { ...job, description, httpStatus });
+	if (call === 'image') {
+		const hint = MESSAGES.imageHint(job.imageUrl ?? '');
+		if (outcome.kind === 'network')
+			return fail(ERROR_CODES.network, MESSAGES.imageNetwork(networkWords(outcome.code)), hint);
+		const { status } = outcome;
+		const gone = status === 404 || status === 410 || status === 403;
+		const code =
+			status === 403
+				? ERROR_CODES.forbidden
+				: gone
+					? ERROR_CODES.notFound
+					: status === 429
+						? ERROR_CODES.rateLimited
+						: ERROR_CODES.server;
+		return fail(code, gone ? MESSAGES.imageGone(status) : MESSAGES.imageHttp(status), hint, status);
 	}
-	if (status === 403) {
-		return fail(
+	if (outcome.kind === 'network') {
+		const words = networkWords(outcome.code);
+		// After a reset or a timeout nobody knows whether Segmind took the prompt: say so.
+		return call === 'submit' && !isNetworkCodeNotSent(outcome.code)
+			? fail(
+					ERROR_CODES.network,
+					MESSAGES.submitOutcomeUnknown(words),
+					MESSAGES.submitOutcomeUnknownHint(outcome.code),
+				)
+			: fail(ERROR_CODES.network, MESSAGES.network(words), MESSAGES.networkHint(outcome.code));
+	}
+	const parsed = parseJsonBody(outcome.body);
+	// A poll answered with an unreadable page (retried like a 502) that never cleared.
+	if (outcome.status === 502 && !parsed.ok && outcome.body && call !== 'submit')
+		return unreadableAnswer(call, outcome.body, job, MESSAGES.unreadableHint);
+	const { status } = outcome;
+	const reason = readFailureReason(parsed.ok ? parsed.value : outcome.body);
+	const http = (code: ErrorCode, message: string, hint: string) =>
+		fail(code, message, `${hint} Segmind said: ${reason}`, status);
+	if (status === 401) return http(ERROR_CODES.auth, MESSAGES.auth(status), MESSAGES.authHint);
+	if (status === 402 || status === 406)
+		return http(ERROR_CODES.credits, MESSAGES.credits(status), MESSAGES.creditsHint);
+	if (status === 403)
+		return http(
 			ERROR_CODES.forbidden,
 			MESSAGES.forbidden(job.workflowId ?? '?'),
 			MESSAGES.forbiddenHint,
 		);
-	}
-	if (status === 404) {
+	if (status === 404)
 		return call === 'poll' && job.requestId
-			? fail(
+			? http(
 					ERROR_CODES.notFound,
 					MESSAGES.unknownRequest(job.requestId),
 					MESSAGES.unknownRequestHint,
 				)
-			: fail(
+			: http(
 					ERROR_CODES.notFound,
 					MESSAGES.unknownWorkflow(job.workflowId ?? '?'),
 					MESSAGES.unknownWorkflowHint,
 				);
-	}
-	if (status === 422) {
-		return fail(ERROR_CODES.invalidInput, MESSAGES.invalidInput(reason), MESSAGES.invalidInputHint);
-	}
+	if (status === 422)
+		return http(ERROR_CODES.invalidInput, MESSAGES.invalidInput(reason), MESSAGES.invalidInputHint);
 	if (status === 429)
-		return fail(ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint);
-	if (status >= 500) return fail(ERROR_CODES.server, MESSAGES.server(status), MESSAGES.serverHint);
-	return fail(ERROR_CODES.server, MESSAGES.unexpectedStatus(status), MESSAGES.serverHint);
+		return http(ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint);
+	const message = status >= 500 ? MESSAGES.server(status) : MESSAGES.unexpectedStatus(status);
+	return http(ERROR_CODES.server, message, MESSAGES.serverHint);
 }
 
-/** Removes a secret from any text that may reach the user (a proxy may echo the key back). */
-export function redact(text: string, secret: string | undefined): string {
-	if (!secret || secret.length < 4) return text;
-	return text.split(secret).join('[redacted]');
+/** Errors that happen before the request leaves this machine: nothing reached Segmind. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+export const isNetworkCodeNotSent = (code: string) => NOT_SENT.has(code);
+
+/** An answer that is not the JSON Segmind documents. */
+export function unreadableAnswer(
+	call: CallKind,
+	body: unknown,
+	job: JobReference,
+	description: string,
+): SegmindError {
+	return new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.unreadable(call, excerpt(body)), {
+		...job,
+		description,
+	});
 }
 
-/** The n8n error for one item: NodeApiError for Segmind's HTTP answers, NodeOperationError else. */
-export function toNodeError(
+/** A job seen as done that gave no image: it failed, or its answer holds no image URL. */
+export function finishedWithoutImage(job: JobStatus, reference: JobReference): SegmindError {
+	const requestId = reference.requestId ?? '';
+	if (job.state === 'failed')
+		return new SegmindError(
+			ERROR_CODES.failed,
+			MESSAGES.jobFailed(requestId, job.failureReason ?? ''),
+			{ ...reference, description: MESSAGES.jobFailedHint },
+		);
+	const names = job.outputNames.length ? job.outputNames.join(', ') : 'none';
+	return new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.noImage(requestId, names), {
+		...reference,
+		description: MESSAGES.noImageHint,
+	});
+}
+
+/** The timeout passed first; the message names how to collect the job later. */
+export function timedOut(reference: JobReference, timeoutMs: number, lastStatus: string) {
+	const requestId = reference.requestId ?? '';
+	return new SegmindError(
+		ERROR_CODES.timeout,
+		MESSAGES.timeout(requestId, Math.round(timeoutMs / 1000), lastStatus || 'none'),
+		{ ...reference, description: MESSAGES.timeoutHint(requestId, reference.pollUrl ?? '') },
+	);
+}
+
+/**
+ * The n8n error for one item: NodeApiError for Segmind's HTTP answers, NodeOperationError else.
+ * An unexpected failure (not a SegmindError) after the submit still names the item's own job,
+ * so it can be collected with Get Result. The API key is scrubbed from everything shown.
+ */
+export function itemError(
+	node: INode,
+	caught: unknown,
+	itemIndex: number,
+	secret: string,
+	own: LedgerEntry | undefined,
+): NodeApiError | NodeOperationError {
+	if (caught instanceof SegmindError) return fromSegmindError(node, caught, itemIndex, secret);
+	const error =
+		caught instanceof NodeApiError || caught instanceof NodeOperationError
+			? caught
+			: new NodeOperationError(node, caught instanceof Error ? caught : String(caught), {
+					itemIndex,
+				});
+	if (!own || error.context.request_id) return error;
+	Object.assign(error.context, { request_id: own.request_id, poll_url: own.poll_url ?? null });
+	error.description =
+		`${error.description ?? ''}\n${MESSAGES.ownJob(own.request_id, own.poll_url ?? '')}`.trim();
+	return error;
+}
+
+function fromSegmindError(
 	node: INode,
 	error: SegmindError,
 	itemIndex: number,
-	secret?: string,
+	secret: string,
 ): NodeApiError | NodeOperationError {
+	const { details } = error;
 	const message = redact(error.message, secret);
-	const description = redact(withJobHint(error), secret);
+	const jobHint =
+		!details.requestId || details.description.includes(details.requestId)
+			? ''
+			: ` Segmind request ID: ${details.requestId}${details.pollUrl ? ` (poll URL ${details.pollUrl})` : ''}.`;
+	const description = redact(`${details.description}${jobHint}`, secret);
 	const context = {
 		code: error.code,
-		request_id: error.details.requestId ?? null,
-		poll_url: error.details.pollUrl ?? null,
-		image_output: error.details.imageUrl ?? null,
+		request_id: details.requestId ?? null,
+		poll_url: details.pollUrl ?? null,
+		image_output: details.imageUrl ?? null,
 	};
 	const nodeError =
-		error.details.httpStatus !== undefined
+		details.httpStatus !== undefined
 			? new NodeApiError(node, { ...context, message } as JsonObject, {
 					message,
 					description,
-					httpCode: String(error.details.httpStatus),
+					httpCode: String(details.httpStatus),
 					itemIndex,
 				})
 			: new NodeOperationError(node, message, { description, itemIndex });
@@ -125,11 +223,16 @@ export function toNodeError(
 	return nodeError;
 }
 
-function withJobHint({ details }: SegmindError): string {
-	if (!details.requestId || details.description.includes(details.requestId))
-		return details.description;
-	const where = details.pollUrl ? ` (poll URL ${details.pollUrl})` : '';
-	return `${details.description} Segmind request ID: ${details.requestId}${where}.`;
+/** n8n drops the node's whole output with this error: name every job already paid for. */
+export function withOtherJobs<T extends NodeApiError | NodeOperationError>(
+	error: T,
+	others: LedgerEntry[],
+): T {
+	if (others.length === 0) return error;
+	error.context.other_jobs = JobLedger.asData(others);
+	error.description =
+		`${error.description ?? ''}\n${MESSAGES.otherJobs(JobLedger.describe(others))}`.trim();
+	return error;
 }
 
 /** The JSON of a failed item under Continue On Fail: the error, and the job when there is one. */
@@ -143,4 +246,23 @@ export function errorItemJson(error: NodeApiError | NodeOperationError): JsonObj
 		...(poll_url ? { poll_url } : {}),
 		...(image_output ? { image_output } : {}),
 	};
+}
+
+/** Removes a secret from any text that may reach the user (a proxy may echo the key back). */
+export function redact(text: string, secret: string | undefined): string {
+	if (!secret || secret.length < 4) return text;
+	return text.split(secret).join('[redacted]');
+}
+
+function excerpt(body: unknown): string {
+	const text = bodyText(body).replace(/\s+/g, ' ').trim();
+	if (!text) return 'the body was empty';
+	return text.length > 120 ? `"${text.slice(0, 120)}…"` : `"${text}"`;
+}
+
+export function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (body === undefined || body === null) return '';
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	return JSON.stringify(body);
 }

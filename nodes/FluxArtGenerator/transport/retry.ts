@@ -6,14 +6,9 @@
  * not take the job, since a second submit of an accepted job is billed twice.
  */
 
-export type CallKind = 'submit' | 'poll' | 'credits' | 'image';
+import { isNetworkCodeNotSent } from '../helpers/errors';
+import type { CallKind, CallOutcome } from '../helpers/errors';
 
-export type CallOutcome =
-	| { kind: 'http'; status: number; body: string; retryAfterMs?: number }
-	| { kind: 'network'; code: string };
-
-/** Errors that happen before the request leaves this machine: nothing reached Segmind. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** Errors where the request may or may not have reached Segmind. */
 const TRANSIENT = new Set([
 	'ECONNRESET',
@@ -30,12 +25,10 @@ export const RETRY_BASE_MS = 1_000;
 export const RETRY_CAP_MS = 30_000;
 export const MAX_ATTEMPTS: Record<CallKind, number> = { submit: 4, poll: 8, credits: 4, image: 4 };
 
-export const isNetworkCodeNotSent = (code: string) => NOT_SENT.has(code);
-
 /** Whether the outcome may be retried at all for this kind of call. */
 export function isRetryable(call: CallKind, outcome: CallOutcome): boolean {
 	if (outcome.kind === 'network') {
-		if (NOT_SENT.has(outcome.code)) return true;
+		if (isNetworkCodeNotSent(outcome.code)) return true;
 		return call !== 'submit' && TRANSIENT.has(outcome.code);
 	}
 	const { status } = outcome;
