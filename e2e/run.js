@@ -20,9 +20,9 @@ const path = require('node:path');
 
 const setup = require('./lib/setup');
 const { killAll } = require('./lib/proc');
+const { seconds } = require('./lib/text');
 
 const log = setup.log;
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 const ALL_PARTS = ['cli-2.8.4', 'baseline', 'queue', 'learning', 'browser', 'cli-2.41.1'];
 

@@ -12,6 +12,7 @@ const setup = require('./setup');
 const wf = require('./workflows');
 const { ok, equal } = require('./check');
 const { prepareN8n } = require('./env');
+const { seconds } = require('./text');
 
 const PROMPTS = [
 	'goddess woman playing guitar with passion in saree',
@@ -27,8 +28,6 @@ const PROMPTS = [
 ];
 const NODE_WF = 'e2eBaselineNode10';
 const LOOP_WF = 'e2eBaselineLoop10';
-
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 function nodeWorkflow(credential) {
 	return wf.workflow(

@@ -11,12 +11,14 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const setup = require('./setup');
 const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
 const { ensurePackages } = require('./debian');
+const { seconds } = require('./text');
 
 // Debian's chromium, installed by apt; E2E_CHROMIUM=<path> uses another Chromium-based browser
 // already on the machine instead (where the distribution has no chromium .deb), and installs none.
@@ -40,8 +42,6 @@ const OWNER = {
 	password: 'E2e-owner-Passw0rd',
 };
 
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
 /** The owner account through the REST API; returns the n8n-auth cookie of a login. */
 async function ownerLogin(axios, baseUrl) {
 	const options = { validateStatus: () => true, proxy: false, timeout: 30000 };
@@ -54,7 +54,7 @@ async function ownerLogin(axios, baseUrl) {
 			Date.now() - started < 60000,
 			`GET /rest/settings not 200 after 60 s (last: ${settings ? settings.status : 'no answer'})`,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 250));
+		await sleep(250);
 	}
 	const setupResponse = await axios.post(`${baseUrl}/rest/owner/setup`, OWNER, options);
 	ok(

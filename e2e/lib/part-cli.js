@@ -8,8 +8,7 @@ const path = require('node:path');
 const setup = require('./setup');
 const { prepareN8n, versionsOf } = require('./env');
 const { freePort, run } = require('./proc');
-
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const { seconds } = require('./text');
 
 /** Runs scenarios one after the other; a failure is recorded and the next one still runs. */
 async function runScenarios(scenarios, ctx, { prefix = '' } = {}) {

@@ -16,6 +16,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const setup = require('./setup');
 const wf = require('./workflows');
@@ -23,6 +24,7 @@ const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort, runOk } = require('./proc');
 const { ensurePackages } = require('./debian');
+const { seconds, tail } = require('./text');
 
 const JOB_MS = 3000;
 /** Segmind workflow IDs the fake accepts (/^[0-9a-f]{24}(-v\d+)?$/), one per n8n workflow. */
@@ -60,15 +62,7 @@ const LEARNED_FIRST_POLL = [2500, 3600];
 /** A stored duration is the middle of the job's last "pending" and first "done" answers. */
 const STORED_TOLERANCE_MS = 250;
 
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const secs2 = (ms) => (ms / 1000).toFixed(2);
-const tail = (text, lines = 40) =>
-	String(text || '')
-		.trim()
-		.split('\n')
-		.slice(-lines)
-		.join('\n');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function fluxFor(credential, segmindId, { x = 220, downloadImage = false, textPrompt } = {}) {
 	return wf.fluxNode(credential, {

@@ -10,6 +10,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const setup = require('./setup');
 const wf = require('./workflows');
@@ -17,6 +18,7 @@ const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
 const { ensurePackages } = require('./debian');
+const { seconds, tail } = require('./text');
 
 const WORKFLOW_ID = 'e2eQueueWebhook01';
 const WEBHOOK_PATH = 'flux-queue';
@@ -30,14 +32,6 @@ const PROMPTS = [
 	'a tram crossing a snowy bridge at night',
 ];
 const JOB_MS = 3000;
-
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const tail = (text, lines = 40) =>
-	String(text || '')
-		.trim()
-		.split('\n')
-		.slice(-lines)
-		.join('\n');
 
 function queueWorkflow(credential) {
 	const webhook = wf.node(
@@ -146,7 +140,7 @@ function queuePart() {
 				);
 				const wallMs = Date.now() - postsStarted;
 				// Give the workers a moment to log "finished" after the response went out.
-				await new Promise((resolve) => setTimeout(resolve, 1000));
+				await sleep(1000);
 
 				const mainLog = main.output();
 				const workerLogs = workers.map((w) => w.output());

@@ -6,9 +6,11 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const { ok, equal, includes, show } = require('./check');
 const wf = require('./workflows');
+const { tail } = require('./text');
 
 const FLUX = 'Flux Art Generator';
 
@@ -24,14 +26,6 @@ const BASELINE_JOB_MS = 3000;
 const LOOP_WAIT_SECONDS = 2;
 
 // ---------------------------------------------------------------- helpers
-
-function tail(text, lines = 40) {
-	return String(text || '')
-		.trim()
-		.split('\n')
-		.slice(-lines)
-		.join('\n');
-}
 
 /** The execution must have run to the end without an error. */
 function expectSuccess(exec, what) {
@@ -453,7 +447,7 @@ async function waitForWebhook(axios, url, method, daemon, timeoutMs = 30000) {
 			Date.now() - started < timeoutMs,
 			`webhook: ${method} ${url} not registered after ${timeoutMs / 1000} s (last answer ${response.status} ${show(response.data)})\n${tail(daemon.output())}`,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		await sleep(200);
 	}
 }
 

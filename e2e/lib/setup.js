@@ -8,6 +8,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const { runOk } = require('./proc');
 
@@ -319,7 +320,7 @@ async function buildAndSnapshot(tmpDir) {
 		log(
 			`${problem}: dist/ or .build/ changed while packing (another build running?); building again`,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 5000));
+		await sleep(5000);
 	}
 }
 
