@@ -292,9 +292,10 @@ function missingFromPack(pack) {
 }
 
 /**
- * Build, pack, and copy the compiled fake Segmind into tmpDir, so that nothing later depends on
- * dist/ and .build/ staying put (npm run build starts by deleting both, and another build may run
- * at the same time in a shared work tree). Retried when the outputs vanish half-way.
+ * Build, pack, and copy the compiled fake Segmind into tmpDir (its node_modules a link to the
+ * project's), so that nothing later depends on dist/ and .build/ staying put (npm run build starts
+ * by deleting both, and another build may run at the same time in a shared work tree). Retried
+ * when the outputs vanish half-way.
  */
 async function buildAndSnapshot(tmpDir) {
 	for (let attempt = 1; ; attempt++) {
@@ -307,6 +308,12 @@ async function buildAndSnapshot(tmpDir) {
 			fs.cpSync(path.join(REPO_DIR, '.build', 'test', 'fake-segmind'), fakeDir, {
 				recursive: true,
 			});
+			// Its image encoders (pngjs, jpeg-js) are the project's devDependencies.
+			fs.symlinkSync(
+				path.join(REPO_DIR, 'node_modules'),
+				path.join(fakeDir, 'node_modules'),
+				'dir',
+			);
 		} catch (error) {
 			problem = `copying .build/test/fake-segmind failed: ${error.message}`;
 		}
