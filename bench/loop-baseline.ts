@@ -35,7 +35,7 @@ export interface LoopBaseline {
 	loop_5s: Side;
 }
 
-export const LOOP_BASELINE_GOALS = {
+const LOOP_BASELINE_GOALS = {
 	wallVsLoop5s: 0.9,
 	latenessVsLoop2s: 0.5,
 	requestsVsLoop2s: 1.2,

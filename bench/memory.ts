@@ -27,7 +27,7 @@ export interface MemoryResult {
 	by_items: ItemsFigure[];
 }
 
-export interface ItemsFigure {
+interface ItemsFigure {
 	items: number;
 	peak_rss_mb: number;
 	/** Peak RSS minus the RSS of the loaded engine before the first item. */

@@ -90,4 +90,4 @@ function versionsOf(install) {
 		.join(', ');
 }
 
-module.exports = { prepareN8n, n8nInstall, versionsOf, CREDENTIALS };
+module.exports = { prepareN8n, versionsOf };

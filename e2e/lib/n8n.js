@@ -201,4 +201,4 @@ function parseExecution(stdout) {
 	}
 }
 
-module.exports = { N8n, parseExecution };
+module.exports = { N8n };

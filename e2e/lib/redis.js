@@ -82,4 +82,4 @@ async function startRedis(workDir, { timeoutMs = 15000 } = {}) {
 	};
 }
 
-module.exports = { startRedis, ping, REDIS_SERVER };
+module.exports = { startRedis };

@@ -568,7 +568,6 @@ const SCENARIOS = [
 module.exports = {
 	SCENARIOS,
 	workflowsFor,
-	BASELINE_PROMPTS,
 	BASELINE_JOB_MS,
 	LOOP_WAIT_SECONDS,
 	waitForWebhook,

