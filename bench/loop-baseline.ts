@@ -14,7 +14,7 @@ import * as path from 'path';
 import { FakeSegmind } from '../test/fake-segmind';
 import { percentile, uniformDurations } from './mix';
 import { jobLateness } from './scenarios';
-import { e2eLib, loopWorkflow, nodeWorkflow, PROMPTS } from './loop-workflows';
+import { e2eLib, loopWorkflow, nodeWorkflow, prompts } from './loop-workflows';
 import type { Execution } from './loop-workflows';
 
 interface Side {
@@ -35,7 +35,7 @@ export interface LoopBaseline {
 	loop_5s: Side;
 }
 
-export const LOOP_BASELINE_GOALS = {
+const LOOP_BASELINE_GOALS = {
 	wallVsLoop5s: 0.9,
 	latenessVsLoop2s: 0.5,
 	requestsVsLoop2s: 1.2,
@@ -61,9 +61,9 @@ function expectDone(exec: Execution, fake: FakeSegmind, what: string): void {
 			`${what}: n8n execute exited ${exec.code}, status ${exec.run?.status}\n${tail(exec.stdout)}\n${tail(exec.stderr)}`,
 		);
 	const count = (route: 'submit' | 'image') => fake.requestsTo(route).length;
-	if (count('submit') !== PROMPTS.length || count('image') !== PROMPTS.length)
+	if (count('submit') !== prompts().length || count('image') !== prompts().length)
 		throw new Error(
-			`${what}: the fake saw ${count('submit')} submits and ${count('image')} image downloads, not ${PROMPTS.length} each`,
+			`${what}: the fake saw ${count('submit')} submits and ${count('image')} image downloads, not ${prompts().length} each`,
 		);
 }
 
@@ -104,8 +104,8 @@ export async function loopBaseline(): Promise<LoopBaseline> {
 			{ wall: number[]; requests: number; late: number[]; bytes: number }
 		>;
 		for (const seed of ROUND_SEEDS) {
-			const durations = uniformDurations(PROMPTS.length, seed, 6_000, 14_000, 1);
-			PROMPTS.forEach((prompt, i) => byPrompt.set(prompt, durations[i]));
+			const durations = uniformDurations(prompts().length, seed, 6_000, 14_000, 1);
+			prompts().forEach((prompt, i) => byPrompt.set(prompt, durations[i]));
 			// One side after the other: side by side they would share the machine and n8n's database.
 			for (const side of Object.keys(IDS) as Array<keyof typeof IDS>) {
 				fake.reset();
@@ -128,7 +128,7 @@ export async function loopBaseline(): Promise<LoopBaseline> {
 		const [node, loop2, loop5] = [sideOf('node'), sideOf('loop_2s'), sideOf('loop_5s')];
 		return {
 			n8n_version: setup.N8N_VERSION,
-			prompts: PROMPTS.length,
+			prompts: prompts().length,
 			node,
 			loop_2s: loop2,
 			loop_5s: loop5,

@@ -51,6 +51,7 @@ interface E2eLib {
 		chain(...names: string[]): Connections;
 		handBuiltLoop(baseUrl: string, apiKey: string, prompts: string[], wait: number): Workflow;
 	};
+	baseline: { PROMPTS: string[] };
 }
 
 const E2E_LIB = path.join(__dirname, '..', '..', 'e2e', 'lib');
@@ -63,22 +64,14 @@ export function e2eLib(): E2eLib {
 		setup: load('setup') as unknown as E2eLib['setup'],
 		env: load('env') as unknown as E2eLib['env'],
 		workflows: load('workflows') as unknown as E2eLib['workflows'],
+		baseline: load('part-baseline') as unknown as E2eLib['baseline'],
 	};
 }
 
-/** The e2e baseline's 10 prompts (e2e/lib/part-baseline.js), each with a job time of its own. */
-export const PROMPTS: string[] = [
-	'goddess woman playing guitar with passion in saree',
-	'a lighthouse at dawn, oil painting',
-	'a red fox in the snow, watercolor',
-	'a paper crane on a desk, macro photo',
-	'a city of glass at sunset, digital art',
-	'a violin made of ice, studio light',
-	'an old tram in Lisbon, pencil sketch',
-	'a whale in the clouds, children book style',
-	'a cup of tea in the rain, still life',
-	'a robot gardener among sunflowers, 3d render',
-];
+/** The e2e baseline's 10 prompts (e2e/lib/part-baseline.js): the bench runs the same batch. */
+export function prompts(): string[] {
+	return e2eLib().baseline.PROMPTS;
+}
 
 /** Manual Trigger → the prompts → the node, with its defaults (Download Image on). */
 export function nodeWorkflow(id: string, credential: Credential): Workflow {
@@ -86,7 +79,7 @@ export function nodeWorkflow(id: string, credential: Credential): Workflow {
 	return wf.workflow(
 		id,
 		'bench: 10 prompts → Flux Art Generator',
-		[wf.manualTrigger(), wf.promptsNode(PROMPTS), wf.fluxNode(credential)],
+		[wf.manualTrigger(), wf.promptsNode(prompts()), wf.fluxNode(credential)],
 		wf.chain('Start', 'Prompts', 'Flux Art Generator'),
 	);
 }
@@ -96,7 +89,7 @@ export function nodeWorkflow(id: string, credential: Credential): Workflow {
  * fetches image_output as a file between "Completed?" and "Done". The image host needs no key.
  */
 export function loopWorkflow(id: string, baseUrl: string, apiKey: string, wait: number): Workflow {
-	const loop = e2eLib().workflows.handBuiltLoop(baseUrl, apiKey, PROMPTS, wait);
+	const loop = e2eLib().workflows.handBuiltLoop(baseUrl, apiKey, prompts(), wait);
 	const done = loop.nodes.find((node) => node.name === 'Done')!;
 	const download: WorkflowNode = {
 		...done,

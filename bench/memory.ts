@@ -32,7 +32,7 @@ export interface MemoryResult {
 	by_items_gc: { gc_every_ms: number; runs: number; figures: ItemsGcFigure[] };
 }
 
-export interface ItemsGcFigure {
+interface ItemsGcFigure {
 	items: number;
 	/** Median over the runs of peak RSS minus the loaded engine's RSS. */
 	above_engine_mb: number;
@@ -42,7 +42,7 @@ export interface ItemsGcFigure {
 	live_heap_growth_mb: number;
 }
 
-export interface ItemsFigure {
+interface ItemsFigure {
 	items: number;
 	peak_rss_mb: number;
 	/** Peak RSS minus the RSS of the loaded engine before the first item. */

@@ -59,7 +59,7 @@ const SCENARIOS: Record<string, RealScenario> = {
 	A_learned: { items: 1, executions: 40, earlierRuns: 5, draw: flux },
 };
 
-export const LATENESS_REAL_GOALS = { median: 0.5, p95: 1.0, polls: 1.2 };
+const LATENESS_REAL_GOALS = { median: 0.5, p95: 1.0, polls: 1.2 };
 
 interface RealFigures {
 	ours: LatenessFigures;

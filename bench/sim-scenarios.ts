@@ -16,8 +16,8 @@ import {
 } from './sim';
 import type { Execution, Figures, JobFigures, Poller } from './sim';
 
-export const SEEDS_TUNED = [1, 2, 3];
-export const SEEDS_REPORTED = [11, 12, 13, 14, 15];
+const SEEDS_TUNED = [1, 2, 3];
+const SEEDS_REPORTED = [11, 12, 13, 14, 15];
 const POLLERS: Poller[] = ['ours', 'fixed_2s', 'fixed_5s'];
 
 type Draw = (random: () => number) => number;
@@ -138,7 +138,7 @@ const SCENARIOS: Record<string, ScenarioSpec> = {
 	},
 };
 
-export type ScenarioFigures = Record<Poller, Figures>;
+type ScenarioFigures = Record<Poller, Figures>;
 export interface SimResult {
 	seeds_tuned: number[];
 	seeds_reported: number[];

@@ -16,8 +16,8 @@ import type { JobStatus } from '../nodes/FluxArtGenerator/helpers/responses';
 import { percentile } from './mix';
 import { VirtualClock } from './sim-clock';
 
-export const ROUND_TRIP_MS = 50;
-export const POLL_INTERVAL_MS = 5_000;
+const ROUND_TRIP_MS = 50;
+const POLL_INTERVAL_MS = 5_000;
 export const TIMEOUT_MS = 300_000;
 export const OTHER_WORKFLOW_ID = 'another-workflow';
 

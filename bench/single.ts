@@ -14,7 +14,7 @@ const EXECUTIONS = 12;
 const LOW_MS = 6_000;
 const HIGH_MS = 14_000;
 
-export const LATENESS_SINGLE_GOALS = { median: 0.5, p95: 1.0, polls: 1.2 };
+const LATENESS_SINGLE_GOALS = { median: 0.5, p95: 1.0, polls: 1.2 };
 
 export interface LatenessSingleResult {
 	ours: LatenessFigures;

@@ -18,11 +18,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const setup = require('./lib/setup');
+const { N8N_VERSION, buildAndSnapshot, ensureOwnDependencies, log } = require('./lib/setup');
 const { killAll } = require('./lib/proc');
-
-const log = setup.log;
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const { seconds } = require('./lib/text');
 
 const ALL_PARTS = ['cli-2.8.4', 'baseline', 'queue', 'learning', 'browser', 'cli-2.41.1'];
 
@@ -62,19 +60,19 @@ async function main() {
 	log(`parts: ${partNames.join(', ')}`);
 	if (Number(process.versions.node.split('.')[0]) !== 20) {
 		log(
-			`warning: the suite runs n8n ${setup.N8N_VERSION} on the Node that runs it, which is meant to be Node 20; this is Node ${process.versions.node}`,
+			`warning: the suite runs n8n ${N8N_VERSION} on the Node that runs it, which is meant to be Node 20; this is Node ${process.versions.node}`,
 		);
 	}
 
 	// What every part needs: helper packages, the built and packed package, the fakes.
-	const own = await setup.ensureOwnDependencies();
+	const own = await ensureOwnDependencies();
 	const buildStarted = Date.now();
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'segmind-e2e-'));
 	process.on('exit', () => {
 		if (process.env.E2E_KEEP === '1') process.stdout.write(`e2e: kept ${tmp}\n`);
 		else fs.rmSync(tmp, { recursive: true, force: true });
 	});
-	const { pack, fakeDir } = await setup.buildAndSnapshot(tmp);
+	const { pack, fakeDir } = await buildAndSnapshot(tmp);
 	const buildMs = Date.now() - buildStarted;
 	log(`package ${pack.name}@${pack.version} (${pack.files.length} files) packed`);
 

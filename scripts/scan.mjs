@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 import { ESLint } from 'eslint';
 import {
@@ -47,16 +48,21 @@ const glob = scannerRequire('fast-glob');
 // Importing the scanner makes a temp dir at load time; let tmp remove it at exit.
 scannerRequire('tmp').setGracefulCleanup();
 
-function parseArgs(argv) {
-	const opts = { build: true, keep: false, packageDir: null };
-	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i];
-		if (a === '--no-build') opts.build = false;
-		else if (a === '--keep') opts.keep = true;
-		else if (a === '--package-dir') opts.packageDir = path.resolve(argv[++i] ?? '');
-		else throw new Error(`unknown argument: ${a}`);
-	}
-	return opts;
+function parseOptions(argv) {
+	const { values } = parseArgs({
+		args: argv,
+		options: {
+			'no-build': { type: 'boolean', default: false },
+			keep: { type: 'boolean', default: false },
+			'package-dir': { type: 'string' },
+		},
+	});
+	const packageDir = values['package-dir'];
+	return {
+		build: !values['no-build'],
+		keep: values.keep,
+		packageDir: packageDir === undefined ? null : path.resolve(packageDir),
+	};
 }
 
 function run(cmd, args, options = {}) {
@@ -149,7 +155,7 @@ function provenanceReadiness(pkg) {
 }
 
 async function main() {
-	const opts = parseArgs(process.argv.slice(2));
+	const opts = parseOptions(process.argv.slice(2));
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-scan-'));
 	let failed = false;
 	try {

@@ -32,4 +32,4 @@ function includes(text, part, what) {
 	}
 }
 
-module.exports = { E2eAssertionError, ok, equal, includes, show };
+module.exports = { ok, equal, includes, show };

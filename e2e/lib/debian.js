@@ -75,4 +75,4 @@ async function ensurePackages(names, { why, log = () => {}, recommends = false }
 	return { installed: missing, ms: Date.now() - started };
 }
 
-module.exports = { ensurePackages, isInstalled };
+module.exports = { ensurePackages };

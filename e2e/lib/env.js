@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const setup = require('./setup');
+const { N8N_VERSION, ensureN8n, installIntoUserFolder } = require('./setup');
 const { freePort } = require('./proc');
 
 const CREDENTIALS = {
@@ -20,7 +20,7 @@ const CREDENTIALS = {
 /** The installs of n8n (and Node) this run uses, each made once. */
 const installs = new Map();
 function n8nInstall(version) {
-	if (!installs.has(version)) installs.set(version, setup.ensureN8n(version));
+	if (!installs.has(version)) installs.set(version, ensureN8n(version));
 	return installs.get(version);
 }
 
@@ -28,7 +28,7 @@ function n8nInstall(version) {
  * @param {object} shared  { tmp, pack, fake, smtp }
  * @param {object} o       { label (folder name), version (n8n), extraEnv }
  */
-async function prepareN8n(shared, { label, version = setup.N8N_VERSION, extraEnv = {} }) {
+async function prepareN8n(shared, { label, version = N8N_VERSION, extraEnv = {} }) {
 	const { N8n } = require('./n8n');
 	const started = Date.now();
 	const install = await n8nInstall(version);
@@ -37,7 +37,7 @@ async function prepareN8n(shared, { label, version = setup.N8N_VERSION, extraEnv
 	const userFolder = path.join(workDir, 'user');
 	fs.mkdirSync(workDir, { recursive: true });
 	const prepared = Date.now();
-	await setup.installIntoUserFolder(shared.pack, userFolder);
+	await installIntoUserFolder(shared.pack, userFolder);
 	const { fake, smtp } = shared;
 	const n8n = new N8n({
 		bin: install.bin,
@@ -90,4 +90,4 @@ function versionsOf(install) {
 		.join(', ');
 }
 
-module.exports = { prepareN8n, n8nInstall, versionsOf, CREDENTIALS };
+module.exports = { prepareN8n, versionsOf };

@@ -6,6 +6,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const { run, runOk, startDaemon } = require('./proc');
 
@@ -167,7 +168,7 @@ class N8n {
 				);
 			}
 			if (await isReady(readyUrl)) break;
-			await new Promise((resolve) => setTimeout(resolve, 250));
+			await sleep(250);
 		}
 		daemon.readyMs = Date.now() - started;
 		if (baseUrl) daemon.baseUrl = baseUrl;
@@ -200,4 +201,4 @@ function parseExecution(stdout) {
 	}
 }
 
-module.exports = { N8n, parseExecution };
+module.exports = { N8n };

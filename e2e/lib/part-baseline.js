@@ -8,10 +8,18 @@
  * re-serialised without indentation). Printed as one JSON line:
  * {"n8n_loop_baseline": {"node": {...}, "loop": {...}, "n8n_version": "..."}}.
  */
-const setup = require('./setup');
-const wf = require('./workflows');
+const { N8N_VERSION, log } = require('./setup');
+const {
+	chain,
+	fluxNode,
+	handBuiltLoop,
+	manualTrigger,
+	promptsNode,
+	workflow,
+} = require('./workflows');
 const { ok, equal } = require('./check');
 const { prepareN8n } = require('./env');
+const { seconds } = require('./text');
 
 const PROMPTS = [
 	'goddess woman playing guitar with passion in saree',
@@ -28,19 +36,17 @@ const PROMPTS = [
 const NODE_WF = 'e2eBaselineNode10';
 const LOOP_WF = 'e2eBaselineLoop10';
 
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
 function nodeWorkflow(credential) {
-	return wf.workflow(
+	return workflow(
 		NODE_WF,
 		'e2e: baseline, 10 prompts → Flux Art Generator',
-		[wf.manualTrigger(), wf.promptsNode(PROMPTS), wf.fluxNode(credential)],
-		wf.chain('Start', 'Prompts', 'Flux Art Generator'),
+		[manualTrigger(), promptsNode(PROMPTS), fluxNode(credential)],
+		chain('Start', 'Prompts', 'Flux Art Generator'),
 	);
 }
 
 function loopWorkflow(baseUrl, apiKey, waitSeconds) {
-	const loop = wf.handBuiltLoop(baseUrl, apiKey, PROMPTS, waitSeconds);
+	const loop = handBuiltLoop(baseUrl, apiKey, PROMPTS, waitSeconds);
 	loop.id = LOOP_WF;
 	loop.name = 'e2e: baseline, 10 prompts → HTTP Request/Wait/IF loop';
 	return loop;
@@ -49,7 +55,7 @@ function loopWorkflow(baseUrl, apiKey, waitSeconds) {
 function baselinePart() {
 	return {
 		name: 'baseline',
-		title: `node vs hand-built loop, ${PROMPTS.length} prompts, n8n ${setup.N8N_VERSION}`,
+		title: `node vs hand-built loop, ${PROMPTS.length} prompts, n8n ${N8N_VERSION}`,
 		async run(shared) {
 			const {
 				BASELINE_JOB_MS,
@@ -97,11 +103,11 @@ function baselinePart() {
 						ms: Date.now() - started,
 						note: `${seconds(figure.wall_ms)}, ${counts.total} requests (${counts.submit} submit, ${counts.poll} poll, ${counts.image} image), ${figure.execution_bytes} B; CLI ${seconds(exec.ms)}${detail ? `; ${detail}` : ''}`,
 					});
-					setup.log(`PASS baseline: ${name}: ${checks[checks.length - 1].note}`);
+					log(`PASS baseline: ${name}: ${checks[checks.length - 1].note}`);
 					return figure;
 				} catch (error) {
 					checks.push({ name: `baseline: ${name}`, ok: false, ms: Date.now() - started, error });
-					setup.log(
+					log(
 						`FAIL baseline: ${name}:\n    ${String(error.stack || error)
 							.split('\n')
 							.join('\n    ')}`,
@@ -136,7 +142,7 @@ function baselinePart() {
 				n8n_loop_baseline: {
 					node: node || null,
 					loop: loop || null,
-					n8n_version: setup.N8N_VERSION,
+					n8n_version: N8N_VERSION,
 				},
 			};
 			const lines = [

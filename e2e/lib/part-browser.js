@@ -11,12 +11,14 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
-const setup = require('./setup');
+const { E2E_DIR, N8N_VERSION, REPO_DIR, log } = require('./setup');
 const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
 const { ensurePackages } = require('./debian');
+const { seconds } = require('./text');
 
 // Debian's chromium, installed by apt; E2E_CHROMIUM=<path> uses another Chromium-based browser
 // already on the machine instead (where the distribution has no chromium .deb), and installs none.
@@ -31,7 +33,7 @@ const CHROMIUM_ARGS = [
 	'--disable-component-update',
 	'--disable-sync',
 ];
-const SCREENSHOTS = path.join(setup.E2E_DIR, 'screenshots');
+const SCREENSHOTS = path.join(E2E_DIR, 'screenshots');
 const ICON_PATH = '/icons/n8n-nodes-segmind/dist/nodes/FluxArtGenerator/segmind.svg';
 const OWNER = {
 	email: 'e2e-owner@example.com',
@@ -39,8 +41,6 @@ const OWNER = {
 	lastName: 'Owner',
 	password: 'E2e-owner-Passw0rd',
 };
-
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The owner account through the REST API; returns the n8n-auth cookie of a login. */
 async function ownerLogin(axios, baseUrl) {
@@ -54,7 +54,7 @@ async function ownerLogin(axios, baseUrl) {
 			Date.now() - started < 60000,
 			`GET /rest/settings not 200 after 60 s (last: ${settings ? settings.status : 'no answer'})`,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 250));
+		await sleep(250);
 	}
 	const setupResponse = await axios.post(`${baseUrl}/rest/owner/setup`, OWNER, options);
 	ok(
@@ -83,7 +83,7 @@ async function ownerLogin(axios, baseUrl) {
 function browserPart() {
 	return {
 		name: 'browser',
-		title: `the editor of n8n ${setup.N8N_VERSION} in Debian's chromium (playwright-core)`,
+		title: `the editor of n8n ${N8N_VERSION} in Debian's chromium (playwright-core)`,
 		async run(shared) {
 			const axios = require('axios');
 			const lines = [];
@@ -92,7 +92,7 @@ function browserPart() {
 				? { installed: [], ms: 0 }
 				: await ensurePackages(['chromium', 'fonts-dejavu-core'], {
 						why: 'the editor in a browser',
-						log: setup.log,
+						log: log,
 					});
 			if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}`);
 			const { chromium } = require('playwright-core');
@@ -115,12 +115,12 @@ function browserPart() {
 				try {
 					const note = await fn();
 					checks.push({ name: `browser: ${name}`, ok: true, ms: Date.now() - started, note });
-					setup.log(`PASS browser: ${name}${note ? `: ${note}` : ''}`);
+					log(`PASS browser: ${name}${note ? `: ${note}` : ''}`);
 					return true;
 				} catch (error) {
 					checks.push({ name: `browser: ${name}`, ok: false, ms: Date.now() - started, error });
 					if (onFailure && !error.screenshotTaken) await onFailure(name).catch(() => {});
-					setup.log(
+					log(
 						`FAIL browser: ${name}:\n    ${String(error.stack || error)
 							.split('\n')
 							.join('\n    ')}`,
@@ -172,7 +172,7 @@ function browserPart() {
 						`${String(shots.length + 1).padStart(2, '0')}-${name}.png`,
 					);
 					await page.screenshot({ path: file });
-					shots.push(path.relative(setup.REPO_DIR, file));
+					shots.push(path.relative(REPO_DIR, file));
 					return file;
 				};
 
@@ -333,7 +333,7 @@ function browserPart() {
 						);
 						const body = await response.body();
 						const own = fs.readFileSync(
-							path.join(setup.REPO_DIR, 'nodes', 'FluxArtGenerator', 'segmind.svg'),
+							path.join(REPO_DIR, 'nodes', 'FluxArtGenerator', 'segmind.svg'),
 						);
 						// The packed copy is the one served; it came from the same source file.
 						ok(body.length > 0 && body.toString('utf8').includes('<svg'), 'the icon is not an SVG');

@@ -5,11 +5,10 @@
  */
 const path = require('node:path');
 
-const setup = require('./setup');
+const { N8N_VERSION, REPO_DIR, log } = require('./setup');
 const { prepareN8n, versionsOf } = require('./env');
 const { freePort, run } = require('./proc');
-
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const { seconds } = require('./text');
 
 /** Runs scenarios one after the other; a failure is recorded and the next one still runs. */
 async function runScenarios(scenarios, ctx, { prefix = '' } = {}) {
@@ -21,11 +20,11 @@ async function runScenarios(scenarios, ctx, { prefix = '' } = {}) {
 			const result = await scenario.run(ctx);
 			const ms = Date.now() - started;
 			checks.push({ name, ok: true, ms, ...result });
-			setup.log(`PASS ${name} (${seconds(ms)}): ${result.note}`);
+			log(`PASS ${name} (${seconds(ms)}): ${result.note}`);
 		} catch (error) {
 			const ms = Date.now() - started;
 			checks.push({ name, ok: false, ms, error });
-			setup.log(
+			log(
 				`FAIL ${name} (${seconds(ms)}):\n    ${String(error.stack || error)
 					.split('\n')
 					.join('\n    ')}`,
@@ -68,16 +67,16 @@ function cliPart(version) {
 			const instance = await prepareN8n(shared, { label: `cli-${version}`, version });
 			const ctx = await scenarioContext(shared, instance);
 			const importStarted = Date.now();
-			const workflows = workflowsFor(ctx, path.join(setup.REPO_DIR, 'examples'));
+			const workflows = workflowsFor(ctx, path.join(REPO_DIR, 'examples'));
 			await instance.n8n.importWorkflows(workflows);
-			setup.log(
+			log(
 				`n8n ${version}: user folder ready, 2 credentials and ${workflows.length} workflows imported in ${seconds(Date.now() - importStarted + instance.prepareMs)}`,
 			);
 			const only = process.env.E2E_ONLY;
 			const selected = only ? SCENARIOS.filter((s) => s.name.includes(only)) : SCENARIOS;
 			if (selected.length === 0) throw new Error(`E2E_ONLY=${only} matches no scenario`);
 			const checks = await runScenarios(selected, ctx, {
-				prefix: version === setup.N8N_VERSION ? '' : `[${version}] `,
+				prefix: version === N8N_VERSION ? '' : `[${version}] `,
 			});
 
 			const { n8n, install } = instance;

@@ -16,13 +16,15 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
-const setup = require('./setup');
-const wf = require('./workflows');
+const { N8N_VERSION, log } = require('./setup');
+const { chain, fluxNode, manualTrigger, node, workflow } = require('./workflows');
 const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort, runOk } = require('./proc');
 const { ensurePackages } = require('./debian');
+const { seconds, tail } = require('./text');
 
 const JOB_MS = 3000;
 /** Segmind workflow IDs the fake accepts (/^[0-9a-f]{24}(-v\d+)?$/), one per n8n workflow. */
@@ -60,18 +62,10 @@ const LEARNED_FIRST_POLL = [2500, 3600];
 /** A stored duration is the middle of the job's last "pending" and first "done" answers. */
 const STORED_TOLERANCE_MS = 250;
 
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const secs2 = (ms) => (ms / 1000).toFixed(2);
-const tail = (text, lines = 40) =>
-	String(text || '')
-		.trim()
-		.split('\n')
-		.slice(-lines)
-		.join('\n');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function fluxFor(credential, segmindId, { x = 220, downloadImage = false, textPrompt } = {}) {
-	return wf.fluxNode(credential, {
+	return fluxNode(credential, {
 		x,
 		parameters: {
 			textPrompt,
@@ -83,23 +77,23 @@ function fluxFor(credential, segmindId, { x = 220, downloadImage = false, textPr
 }
 
 function scheduleWorkflow(credential) {
-	const trigger = wf.node('Schedule Trigger', 'n8n-nodes-base.scheduleTrigger', 1.2, 0, {
+	const trigger = node('Schedule Trigger', 'n8n-nodes-base.scheduleTrigger', 1.2, 0, {
 		rule: { interval: [{ field: 'seconds', secondsInterval: SCHEDULE_SECONDS }] },
 	});
 	const flux = fluxFor(credential, SEGMIND_IDS.schedule, {
 		textPrompt: '=a lighthouse at {{ $json["Readable time"] }}',
 	});
-	return wf.workflow(
+	return workflow(
 		IDS.schedule,
 		`e2e: learning, every ${SCHEDULE_SECONDS} s → Flux Art Generator`,
 		[trigger, flux],
-		wf.chain('Schedule Trigger', 'Flux Art Generator'),
+		chain('Schedule Trigger', 'Flux Art Generator'),
 	);
 }
 
 /** Webhook (answers with the Flux node's JSON when the run ends) → Flux Art Generator. */
 function webhookWorkflow(credential, id, webhookPath, segmindId, webhookId) {
-	const webhook = wf.node(
+	const webhook = node(
 		'Webhook',
 		'n8n-nodes-base.webhook',
 		2.1,
@@ -114,11 +108,11 @@ function webhookWorkflow(credential, id, webhookPath, segmindId, webhookId) {
 		{ webhookId },
 	);
 	const flux = fluxFor(credential, segmindId, { textPrompt: '={{ $json.body.prompt }}' });
-	return wf.workflow(
+	return workflow(
 		id,
 		`e2e: learning, webhook /${webhookPath} → Flux Art Generator`,
 		[webhook, flux],
-		wf.chain('Webhook', 'Flux Art Generator'),
+		chain('Webhook', 'Flux Art Generator'),
 	);
 }
 
@@ -128,14 +122,14 @@ function manualWorkflow(credential) {
 		textPrompt: 'a windmill in a tulip field',
 		downloadImage: true,
 	});
-	const workflow = wf.workflow(
+	const manual = workflow(
 		IDS.manual,
 		'e2e: learning, manual → Flux Art Generator (seeded static data)',
-		[wf.manualTrigger(), flux],
-		wf.chain('Start', 'Flux Art Generator'),
+		[manualTrigger(), flux],
+		chain('Start', 'Flux Art Generator'),
 	);
-	workflow.staticData = { [STATIC_KEY]: { jobDurationsMs: { [SEGMIND_IDS.manual]: SEEDED } } };
-	return workflow;
+	manual.staticData = { [STATIC_KEY]: { jobDurationsMs: { [SEGMIND_IDS.manual]: SEEDED } } };
+	return manual;
 }
 
 /**
@@ -224,13 +218,17 @@ function checkLearning(timeline, what, minRuns) {
  * middle of the job's last "pending" and first "done" answers as the fake saw them, at most 50.
  */
 function checkStored(staticData, segmindId, timeline, what) {
-	const node = staticData && staticData[STATIC_KEY];
+	const fluxData = staticData && staticData[STATIC_KEY];
 	ok(
-		node && node.jobDurationsMs,
+		fluxData && fluxData.jobDurationsMs,
 		`${what}: no ${STATIC_KEY}.jobDurationsMs in the workflow's static data: ${show(staticData)}`,
 	);
-	equal(Object.keys(node.jobDurationsMs), [segmindId], `${what}: Segmind IDs in the static data`);
-	const stored = node.jobDurationsMs[segmindId];
+	equal(
+		Object.keys(fluxData.jobDurationsMs),
+		[segmindId],
+		`${what}: Segmind IDs in the static data`,
+	);
+	const stored = fluxData.jobDurationsMs[segmindId];
 	ok(Array.isArray(stored), `${what}: stored durations ${show(stored)}`);
 	ok(stored.length <= 50, `${what}: ${stored.length} durations stored, more than 50`);
 	equal(stored.length, timeline.length, `${what}: durations stored (one per execution's job)`);
@@ -506,7 +504,7 @@ async function queueMode(shared, lines) {
 	const { executionsLogged } = require('./part-queue');
 	const { fake } = shared;
 	const what = 'learning: webhook in sequence, queue mode (worker)';
-	const apt = await ensurePackages(['redis-server'], { why: 'queue mode', log: setup.log });
+	const apt = await ensurePackages(['redis-server'], { why: 'queue mode', log: log });
 	const { startRedis } = require('./redis');
 	const redis = await startRedis(shared.tmp);
 	const daemons = [];
@@ -586,7 +584,7 @@ async function queueMode(shared, lines) {
 function learningPart() {
 	return {
 		name: 'learning',
-		title: `learning across production executions on n8n ${setup.N8N_VERSION}`,
+		title: `learning across production executions on n8n ${N8N_VERSION}`,
 		async run(shared) {
 			const lines = [];
 			const checks = [];
@@ -599,11 +597,11 @@ function learningPart() {
 					const done = await step(shared, lines);
 					for (const c of done) {
 						checks.push({ ms: Date.now() - started, ...c });
-						setup.log(`PASS ${c.name}: ${c.note}`);
+						log(`PASS ${c.name}: ${c.note}`);
 					}
 				} catch (error) {
 					checks.push({ name, ok: false, ms: Date.now() - started, error });
-					setup.log(
+					log(
 						`FAIL ${name}:\n    ${String(error.stack || error)
 							.split('\n')
 							.join('\n    ')}`,

@@ -10,13 +10,15 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
-const setup = require('./setup');
-const wf = require('./workflows');
+const { N8N_VERSION, log } = require('./setup');
+const { chain, fluxNode, node, workflow } = require('./workflows');
 const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
 const { ensurePackages } = require('./debian');
+const { seconds, tail } = require('./text');
 
 const WORKFLOW_ID = 'e2eQueueWebhook01';
 const WEBHOOK_PATH = 'flux-queue';
@@ -31,16 +33,8 @@ const PROMPTS = [
 ];
 const JOB_MS = 3000;
 
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const tail = (text, lines = 40) =>
-	String(text || '')
-		.trim()
-		.split('\n')
-		.slice(-lines)
-		.join('\n');
-
 function queueWorkflow(credential) {
-	const webhook = wf.node(
+	const webhook = node(
 		'Webhook',
 		'n8n-nodes-base.webhook',
 		2.1,
@@ -48,21 +42,21 @@ function queueWorkflow(credential) {
 		{ httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'responseNode', options: {} },
 		{ webhookId: '3f1c5b0e-6a51-4d0b-9a55-0e2e0e2e0001' },
 	);
-	const flux = wf.fluxNode(credential, {
+	const flux = fluxNode(credential, {
 		x: 220,
 		parameters: { textPrompt: '={{ $json.body.prompt }}' },
 	});
-	const respond = wf.node('Respond', 'n8n-nodes-base.respondToWebhook', 1.5, 440, {
+	const respond = node('Respond', 'n8n-nodes-base.respondToWebhook', 1.5, 440, {
 		respondWith: 'json',
 		responseBody:
 			'={{ { execution_id: $execution.id, flux: $json, binary: $binary.data ? { fileName: $binary.data.fileName, mimeType: $binary.data.mimeType, fileSize: $binary.data.fileSize } : null } }}',
 		options: {},
 	});
-	return wf.workflow(
+	return workflow(
 		WORKFLOW_ID,
 		'e2e: queue mode, webhook → Flux Art Generator → JSON',
 		[webhook, flux, respond],
-		wf.chain('Webhook', 'Flux Art Generator', 'Respond'),
+		chain('Webhook', 'Flux Art Generator', 'Respond'),
 	);
 }
 
@@ -77,17 +71,17 @@ function executionsLogged(text, prefix) {
 function queuePart() {
 	return {
 		name: 'queue',
-		title: `queue mode on n8n ${setup.N8N_VERSION}: Redis, a main and ${WORKERS} workers`,
+		title: `queue mode on n8n ${N8N_VERSION}: Redis, a main and ${WORKERS} workers`,
 		async run(shared) {
 			const axios = require('axios');
 			const { waitForWebhook, checkKeyPlacement } = require('./scenarios');
 			const lines = [];
-			const apt = await ensurePackages(['redis-server'], { why: 'queue mode', log: setup.log });
+			const apt = await ensurePackages(['redis-server'], { why: 'queue mode', log: log });
 			const { startRedis } = require('./redis');
 			const redis = await startRedis(shared.tmp);
 			const daemons = [];
 			try {
-				setup.log(
+				log(
 					`redis-server ${redis.version} on 127.0.0.1:${redis.port} (ready in ${seconds(redis.readyMs)})`,
 				);
 				const queueEnv = {
@@ -124,7 +118,7 @@ function queuePart() {
 				const url = `${main.baseUrl}/webhook/${WEBHOOK_PATH}`;
 				await waitForWebhook(axios, url, 'POST', main);
 				const upMs = Date.now() - startedAt;
-				setup.log(
+				log(
 					`queue: main ready in ${seconds(main.readyMs)}, workers in ${workers.map((w) => seconds(w.readyMs)).join(' and ')}, webhook live after ${seconds(upMs)}`,
 				);
 
@@ -146,7 +140,7 @@ function queuePart() {
 				);
 				const wallMs = Date.now() - postsStarted;
 				// Give the workers a moment to log "finished" after the response went out.
-				await new Promise((resolve) => setTimeout(resolve, 1000));
+				await sleep(1000);
 
 				const mainLog = main.output();
 				const workerLogs = workers.map((w) => w.output());
@@ -266,7 +260,7 @@ function queuePart() {
 					lines.push(
 						'  note: one worker took no job this time (Bull gives jobs to whichever worker asks first)',
 					);
-				setup.log(
+				log(
 					`PASS queue: ${PROMPTS.length} concurrent webhooks ran on the workers: ${byWorker.join('; ')}`,
 				);
 				return {

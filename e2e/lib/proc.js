@@ -7,6 +7,8 @@
 const { spawn } = require('node:child_process');
 const net = require('node:net');
 
+const { tail } = require('./text');
+
 const live = new Map(); // pid -> description
 
 function killGroup(pid, signal) {
@@ -109,10 +111,9 @@ function run(command, args, { cwd, env, timeoutMs = 10 * 60 * 1000, echo = false
 async function runOk(command, args, options = {}) {
 	const result = await run(command, args, options);
 	if (result.code !== 0) {
-		const tail = (text) => text.trim().split('\n').slice(-30).join('\n');
 		throw new Error(
 			`${options.label || `${command} ${args.join(' ')}`} exited with ${result.code ?? result.signal}\n` +
-				`--- stdout (tail)\n${tail(result.stdout)}\n--- stderr (tail)\n${tail(result.stderr)}`,
+				`--- stdout (tail)\n${tail(result.stdout, 30)}\n--- stderr (tail)\n${tail(result.stderr, 30)}`,
 		);
 	}
 	return result;

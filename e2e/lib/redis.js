@@ -6,6 +6,7 @@
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const { freePort, run, startDaemon } = require('./proc');
 
@@ -65,7 +66,7 @@ async function startRedis(workDir, { timeoutMs = 15000 } = {}) {
 			await daemon.stop();
 			throw new Error(`redis-server not answering PING after ${timeoutMs / 1000} s`);
 		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await sleep(100);
 	}
 	const about = await run(REDIS_SERVER, ['--version'], { label: 'redis-server --version' }).catch(
 		() => ({ stdout: '' }),
@@ -81,4 +82,4 @@ async function startRedis(workDir, { timeoutMs = 15000 } = {}) {
 	};
 }
 
-module.exports = { startRedis, ping, REDIS_SERVER };
+module.exports = { startRedis };

@@ -6,9 +6,18 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const { ok, equal, includes, show } = require('./check');
-const wf = require('./workflows');
+const {
+	FLUX_WORKFLOW_ID,
+	example,
+	failing,
+	withManualTrigger,
+	threePrompts: threePromptsWorkflow,
+	handBuiltLoop: handBuiltLoopWorkflow,
+} = require('./workflows');
+const { tail } = require('./text');
 
 const FLUX = 'Flux Art Generator';
 
@@ -24,14 +33,6 @@ const BASELINE_JOB_MS = 3000;
 const LOOP_WAIT_SECONDS = 2;
 
 // ---------------------------------------------------------------- helpers
-
-function tail(text, lines = 40) {
-	return String(text || '')
-		.trim()
-		.split('\n')
-		.slice(-lines)
-		.join('\n');
-}
 
 /** The execution must have run to the end without an error. */
 function expectSuccess(exec, what) {
@@ -135,7 +136,7 @@ function checkFluxItem(
 	ok(!('error' in j), `${at}: unexpected error ${show(j)}`);
 	equal(j.text_prompt, prompt, `${at} text_prompt`);
 	equal(j.status, 'COMPLETED', `${at} status`);
-	equal(j.workflow_id, wf.FLUX_WORKFLOW_ID, `${at} workflow_id`);
+	equal(j.workflow_id, FLUX_WORKFLOW_ID, `${at} workflow_id`);
 	const job = ctx.fake.jobs.find((candidate) => candidate.requestId === j.request_id);
 	ok(job, `${at}: request_id ${show(j.request_id)} is not a job the fake took`);
 	equal(job.prompt, prompt, `${at}: the fake's job prompt`);
@@ -207,8 +208,7 @@ async function threePrompts(ctx) {
 		),
 		`${what}: submit bodies`,
 	);
-	for (const s of submits)
-		equal(s.path, `/workflows/${wf.FLUX_WORKFLOW_ID}`, `${what}: submit path`);
+	for (const s of submits) equal(s.path, `/workflows/${FLUX_WORKFLOW_ID}`, `${what}: submit path`);
 	const counts = fakeCounts(ctx.fake);
 	equal(counts.image, 3, `${what}: image downloads`);
 	ok(
@@ -453,7 +453,7 @@ async function waitForWebhook(axios, url, method, daemon, timeoutMs = 30000) {
 			Date.now() - started < timeoutMs,
 			`webhook: ${method} ${url} not registered after ${timeoutMs / 1000} s (last answer ${response.status} ${show(response.data)})\n${tail(daemon.output())}`,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		await sleep(200);
 	}
 }
 
@@ -541,17 +541,17 @@ async function handBuiltLoop(ctx) {
 /** Workflows to import, given the credentials and the fake. */
 function workflowsFor(ctx, examplesDir) {
 	const credentialsByType = { segmindApi: ctx.credentials.segmind, smtp: ctx.credentials.smtp };
-	const schedule = wf.example(examplesDir, 'schedule-to-email.json', credentialsByType);
+	const schedule = example(examplesDir, 'schedule-to-email.json', credentialsByType);
 	return [
-		wf.threePrompts(ctx.credentials.segmind, BASELINE_PROMPTS),
-		wf.failing(ctx.credentials.segmind, FAIL_PROMPTS, { continueOnFail: true }),
-		wf.failing(ctx.credentials.segmind, ['a quiet harbour at dawn', 'a bustling night market'], {
+		threePromptsWorkflow(ctx.credentials.segmind, BASELINE_PROMPTS),
+		failing(ctx.credentials.segmind, FAIL_PROMPTS, { continueOnFail: true }),
+		failing(ctx.credentials.segmind, ['a quiet harbour at dawn', 'a bustling night market'], {
 			continueOnFail: false,
 		}),
-		wf.withManualTrigger(schedule, 'n8n-nodes-base.scheduleTrigger'),
-		wf.example(examplesDir, 'prompts-to-disk.json', credentialsByType),
-		wf.example(examplesDir, 'webhook-to-image.json', credentialsByType),
-		wf.handBuiltLoop(ctx.fake.baseUrl, ctx.apiKey, BASELINE_PROMPTS, LOOP_WAIT_SECONDS),
+		withManualTrigger(schedule, 'n8n-nodes-base.scheduleTrigger'),
+		example(examplesDir, 'prompts-to-disk.json', credentialsByType),
+		example(examplesDir, 'webhook-to-image.json', credentialsByType),
+		handBuiltLoopWorkflow(ctx.fake.baseUrl, ctx.apiKey, BASELINE_PROMPTS, LOOP_WAIT_SECONDS),
 	];
 }
 
@@ -568,7 +568,6 @@ const SCENARIOS = [
 module.exports = {
 	SCENARIOS,
 	workflowsFor,
-	BASELINE_PROMPTS,
 	BASELINE_JOB_MS,
 	LOOP_WAIT_SECONDS,
 	waitForWebhook,

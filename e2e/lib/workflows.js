@@ -223,7 +223,6 @@ function withManualTrigger(wf, triggerType) {
 }
 
 module.exports = {
-	FLUX_TYPE,
 	FLUX_WORKFLOW_ID,
 	node,
 	manualTrigger,

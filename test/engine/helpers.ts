@@ -42,7 +42,7 @@ export async function run(
 	});
 }
 
-export const apiKeyOf = (request: RecordedRequest) => request.headers['x-api-key'];
+const apiKeyOf = (request: RecordedRequest) => request.headers['x-api-key'];
 
 /** Every request the API host got carried the key; the image host never saw it anywhere. */
 export function expectKeyOnlyOnApi(fake: FakeSegmind, result?: FluxRun, key = fake.apiKey): void {

@@ -5,31 +5,27 @@
  *
  * Options: --api-key <key>, --credits <n>, --cost-per-job <n>, --scenario '<JSON JobScenario>'.
  */
+import { parseArgs } from 'node:util';
+
 import { FakeSegmind } from './server';
 import type { FakeSegmindOptions, JobScenario } from './types';
 
 function parseArguments(argv: string[]): FakeSegmindOptions {
+	const { values } = parseArgs({
+		args: argv,
+		options: {
+			'api-key': { type: 'string' },
+			credits: { type: 'string' },
+			'cost-per-job': { type: 'string' },
+			scenario: { type: 'string' },
+		},
+	});
 	const options: FakeSegmindOptions = {};
-	for (let index = 0; index < argv.length; index += 2) {
-		const flag = argv[index];
-		const value = argv[index + 1];
-		if (value === undefined) throw new Error(`Missing value for ${String(flag)}`);
-		switch (flag) {
-			case '--api-key':
-				options.apiKey = value;
-				break;
-			case '--credits':
-				options.credits = Number(value);
-				break;
-			case '--cost-per-job':
-				options.costPerJob = Number(value);
-				break;
-			case '--scenario':
-				options.scenario = JSON.parse(value) as Partial<JobScenario>;
-				break;
-			default:
-				throw new Error(`Unknown option ${String(flag)}`);
-		}
+	if (values['api-key'] !== undefined) options.apiKey = values['api-key'];
+	if (values.credits !== undefined) options.credits = Number(values.credits);
+	if (values['cost-per-job'] !== undefined) options.costPerJob = Number(values['cost-per-job']);
+	if (values.scenario !== undefined) {
+		options.scenario = JSON.parse(values.scenario) as Partial<JobScenario>;
 	}
 	return options;
 }

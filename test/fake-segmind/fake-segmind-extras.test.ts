@@ -1,8 +1,10 @@
-import { inflateSync } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
+
+import { decode as decodeJpeg } from 'jpeg-js';
+import { PNG } from 'pngjs';
 
 import { FakeSegmind } from './index';
 import { JobSlots, RateLimit } from './limits';
-import { crc32 } from './png';
 import { call, keyHeaders, poll, sleep, submit } from './test-client';
 
 describe('FakeSegmind scripted responses', () => {
@@ -120,10 +122,21 @@ describe('FakeSegmind images and instances', () => {
 		const size = [header.readUInt32BE(0), header.readUInt32BE(4)];
 		expect([...size, header[8], header[9]]).toEqual([32, 32, 8, 2]);
 		expect(inflateSync(chunks[1]?.data ?? Buffer.alloc(0))).toHaveLength(32 * (1 + 32 * 3));
+		expect(PNG.sync.read(fox)).toMatchObject({ width: 32, height: 32 });
 	});
 
-	it('CRC-32 matches the standard check value', () => {
-		expect(crc32(Buffer.from('123456789', 'ascii'))).toBe(0xcbf43926);
+	it('pads large images with chunks and segments that decoders skip', async () => {
+		const id = await jobFor('a large prompt');
+		const plain = fake.imageBytesFor(id);
+		fake.setScenario({ imagePaddingBytes: 100_000 });
+		const padded = fake.imageBytesFor(await jobFor('a large prompt'));
+		expect(padded.length).toBeGreaterThan(100_000);
+		expect(PNG.sync.read(padded).data.equals(PNG.sync.read(plain).data)).toBe(true);
+
+		fake.setScenario({ imageFormat: 'jpeg', imagePaddingBytes: 100_000 });
+		const jpeg = fake.imageBytesFor(await jobFor('a large prompt'));
+		expect(jpeg.length).toBeGreaterThan(100_000);
+		expect(decodeJpeg(jpeg)).toMatchObject({ width: 32, height: 32 });
 	});
 
 	it('serves JPEG (baseline JFIF) at .jpg with the right or overridden content-type', async () => {

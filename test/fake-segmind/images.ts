@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 
-import { encodeJpeg } from './jpeg';
-import { encodePng, pngChunk, type Rgb } from './png';
+import { encode as encodeJpeg } from 'jpeg-js';
+import { PNG } from 'pngjs';
 
 /** Side of the square images the fake image host serves. */
-export const IMAGE_SIZE = 32;
+const IMAGE_SIZE = 32;
 
 export type ImageFormat = 'png' | 'jpeg';
 
@@ -17,41 +18,48 @@ export function contentTypeFor(format: ImageFormat): string {
 }
 
 /**
- * The "art" for a prompt: a diagonal gradient between two colours with a disc of a third, all
- * taken from a SHA-256 of the prompt. Same prompt, same picture; different prompts differ, which
- * lets tests tell which job an image belongs to.
+ * The "art" for a prompt, as RGBA pixels: a diagonal gradient between two colours with a disc of
+ * a third, all taken from a SHA-256 of the prompt. Same prompt, same picture; different prompts
+ * differ, which lets tests tell which job an image belongs to.
  */
-export function artPixels(prompt: string): (x: number, y: number) => Rgb {
+function artPixels(prompt: string): Buffer {
 	const hash = createHash('sha256').update(prompt, 'utf8').digest();
-	const colour = (offset: number): Rgb => [
-		hash[offset] as number,
-		hash[offset + 1] as number,
-		hash[offset + 2] as number,
-	];
-	const from = colour(0);
-	const to = colour(3);
-	const disc = colour(6);
+	const from = hash.subarray(0, 3);
+	const to = hash.subarray(3, 6);
+	const disc = hash.subarray(6, 9);
 	const centreX = 8 + ((hash[9] as number) % 16);
 	const centreY = 8 + ((hash[10] as number) % 16);
 	const radius = 4 + ((hash[11] as number) % 6);
 	const last = 2 * (IMAGE_SIZE - 1);
 
-	return (x, y) => {
-		if ((x - centreX) ** 2 + (y - centreY) ** 2 <= radius ** 2) return disc;
-		const t = (x + y) / last;
-		return [0, 1, 2].map((channel) =>
-			Math.round((from[channel] as number) * (1 - t) + (to[channel] as number) * t),
-		) as unknown as Rgb;
-	};
+	const rgba = Buffer.alloc(IMAGE_SIZE * IMAGE_SIZE * 4, 0xff);
+	for (let y = 0; y < IMAGE_SIZE; y++) {
+		for (let x = 0; x < IMAGE_SIZE; x++) {
+			const offset = (y * IMAGE_SIZE + x) * 4;
+			const inDisc = (x - centreX) ** 2 + (y - centreY) ** 2 <= radius ** 2;
+			const t = (x + y) / last;
+			for (let channel = 0; channel < 3; channel++) {
+				rgba[offset + channel] = inDisc
+					? (disc[channel] as number)
+					: Math.round((from[channel] as number) * (1 - t) + (to[channel] as number) * t);
+			}
+		}
+	}
+	return rgba;
 }
 
+/** A 32x32 image for the prompt: truecolour PNG (pngjs) or baseline JFIF JPEG (jpeg-js). */
 export function renderArt(prompt: string, format: ImageFormat, paddingBytes = 0): Buffer {
-	const pixels = artPixels(prompt);
-	const image =
-		format === 'png'
-			? encodePng(IMAGE_SIZE, IMAGE_SIZE, pixels)
-			: encodeJpeg(IMAGE_SIZE, IMAGE_SIZE, pixels);
-	return paddingBytes > 0 ? padImage(image, format, paddingBytes) : image;
+	const image = { width: IMAGE_SIZE, height: IMAGE_SIZE, data: artPixels(prompt) };
+	let bytes: Buffer;
+	if (format === 'png') {
+		const png = new PNG(image);
+		png.data = image.data;
+		bytes = PNG.sync.write(png, { colorType: 2 });
+	} else {
+		bytes = encodeJpeg(image, 90).data;
+	}
+	return paddingBytes > 0 ? padImage(bytes, format, paddingBytes) : bytes;
 }
 
 /**
@@ -61,12 +69,12 @@ export function renderArt(prompt: string, format: ImageFormat, paddingBytes = 0)
  */
 function padImage(image: Buffer, format: ImageFormat, paddingBytes: number): Buffer {
 	if (format === 'png') {
-		const iend = image.subarray(image.length - 12);
-		return Buffer.concat([
-			image.subarray(0, image.length - 12),
-			pngChunk('paDd', Buffer.alloc(paddingBytes, 0x2e)),
-			iend,
-		]);
+		const chunk = Buffer.alloc(12 + paddingBytes, 0x2e);
+		chunk.writeUInt32BE(paddingBytes, 0);
+		chunk.write('paDd', 4, 'ascii');
+		chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + paddingBytes)), 8 + paddingBytes);
+		const iend = image.length - 12;
+		return Buffer.concat([image.subarray(0, iend), chunk, image.subarray(iend)]);
 	}
 	const segments: Buffer[] = [];
 	for (let left = paddingBytes; left > 0; ) {

@@ -1,4 +1,4 @@
-import type { Host, Route } from './types';
+import type { Host } from './types';
 
 export type { Host };
 
@@ -64,5 +64,3 @@ export function classifyRequest(
 	const requestId = matchAny(API_POLL_PATHS, pathname);
 	return requestId === undefined ? undefined : { route: 'poll', requestId };
 }
-
-export const ROUTES: readonly Route[] = ['submit', 'poll', 'credits', 'image'];

@@ -1,6 +1,6 @@
 /**
- * Public types of the fake Segmind server. The node's tests are written against these names,
- * so they follow the project's test brief exactly.
+ * Public types of the fake Segmind server (README.md beside this file describes them). The node's
+ * tests are written against these names.
  */
 
 /** The fake's two servers: the API and the image host (a second origin). */

@@ -68,7 +68,7 @@ process.env.N8N_ENCRYPTION_KEY ??= randomBytes(24).toString('base64');
 export const FLUX_NODE_TYPE = 'n8n-nodes-segmind.fluxArtGenerator';
 const ITEMS_NODE_TYPE = 'harness.itemsSource';
 
-export interface SegmindCredentialData {
+interface SegmindCredentialData {
 	apiKey: string;
 	baseUrl: string;
 }

@@ -14,7 +14,7 @@ const URL_A = 'https://images.segmind.com/outputs/a.jpg';
 const URL_B = 'https://segmind-outputs.s3.amazonaws.com/b.png';
 const entry = (keyname: string, value: unknown) => ({ keyname, value });
 
-describe('parseWorkflowOutput: every shape segmind-api.md lists', () => {
+describe('parseWorkflowOutput: every answer shape the fake Segmind plays (OutputShape)', () => {
 	test.each<[string, Record<string, unknown>, string | undefined]>([
 		[
 			'output as a JSON string of keyname entries',

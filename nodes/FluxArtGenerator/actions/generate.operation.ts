@@ -1,13 +1,7 @@
 /** Generate: submit the prompt, wait for the image, output its URL, the credits and the file. */
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import {
-	downloadImageField,
-	optionsField,
-	promptFields,
-	readOptions,
-	readPromptInput,
-} from './fields';
+import { downloadImageField, optionsField, promptFields } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './job';
 
@@ -34,15 +28,8 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
-	const { textPrompt, workflowId } = readPromptInput(run.ctx, itemIndex);
-	const options = readOptions(run.ctx, itemIndex);
+	const { job, textPrompt, workflowId, options } = await SegmindJob.submit(run, itemIndex, true);
 	const download = run.ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
-	const job = await SegmindJob.submit(
-		run,
-		itemIndex,
-		{ textPrompt, workflowId, extraInputs: options.extraInputs },
-		options,
-	);
 	const finished = await job.waitForImage();
 	const json = {
 		image_output: finished.imageUrl,

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, MESSAGES } from '../constants';
+import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, LONE_CALL_TIMEOUTS, MESSAGES } from '../constants';
 import type { JobDurations } from '../helpers/durations';
 import { finishedWithoutImage, SegmindError, timedOut } from '../helpers/errors';
 import type { JobReference } from '../helpers/errors';
@@ -15,6 +15,7 @@ import type { Clock } from '../helpers/polling';
 import { parseJobStatus, parseSubmitAnswer, resolvePollUrl } from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
 import type { SegmindReply, SegmindTransport } from '../transport';
+import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
 
 /** What one execution shares between its items. */
@@ -56,15 +57,15 @@ export class SegmindJob {
 		this.startedAt = run.clock.now();
 	}
 
-	/** Submits once; the transport repeats it only when Segmind provably did not take the job. */
-	static async submit(
-		run: RunContext,
-		itemIndex: number,
-		input: { textPrompt: string; workflowId: string; extraInputs: IDataObject },
-		options: JobOptions,
-		timeoutMs = options.timeoutMs,
-	): Promise<SegmindJob> {
-		const { workflowId } = input;
+	/**
+	 * Reads the item's prompt and options and submits it, once: the transport repeats a submit only
+	 * when Segmind provably did not take the job. A submit that will not wait for the job (Submit)
+	 * gets LONE_CALL_TIMEOUTS Request Timeouts instead of the item's Timeout.
+	 */
+	static async submit(run: RunContext, itemIndex: number, waits: boolean) {
+		const { textPrompt, workflowId } = readPromptInput(run.ctx, itemIndex);
+		const options = readOptions(run.ctx, itemIndex);
+		const timeoutMs = waits ? options.timeoutMs : options.requestTimeoutMs * LONE_CALL_TIMEOUTS;
 		const job = new SegmindJob(run, itemIndex, options, timeoutMs, {
 			requestId: '',
 			pollUrl: '',
@@ -74,7 +75,7 @@ export class SegmindJob {
 			kind: 'submit',
 			method: 'POST',
 			url: `${run.baseUrl}/workflows/${encodeURIComponent(workflowId)}`,
-			body: { ...input.extraInputs, text_prompt: input.textPrompt },
+			body: { ...options.extraInputs, text_prompt: textPrompt },
 		});
 		const answer = parseSubmitAnswer(reply.body, options.outputKey);
 		if (!answer.requestId && !(answer.job.state === 'completed' && answer.job.imageUrl)) {
@@ -87,7 +88,7 @@ export class SegmindJob {
 		job.reference.pollUrl = resolvePollUrl(answer.pollUrl, run.baseUrl, job.reference.requestId);
 		job.status = answer.job;
 		run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.reference.pollUrl });
-		return job;
+		return { job, textPrompt, workflowId, options };
 	}
 
 	/** A job submitted earlier, picked up by its request ID or poll URL (Get Result). */

@@ -4,9 +4,8 @@
  */
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { LONE_CALL_TIMEOUTS } from '../constants';
 import { medianMs } from '../helpers/durations';
-import { optionsField, promptFields, readOptions, readPromptInput } from './fields';
+import { optionsField, promptFields } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './job';
 
@@ -28,15 +27,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
-	const { textPrompt, workflowId } = readPromptInput(run.ctx, itemIndex);
-	const options = readOptions(run.ctx, itemIndex);
-	const job = await SegmindJob.submit(
-		run,
-		itemIndex,
-		{ textPrompt, workflowId, extraInputs: options.extraInputs },
-		options,
-		options.requestTimeoutMs * LONE_CALL_TIMEOUTS,
-	);
+	const { job, textPrompt, workflowId } = await SegmindJob.submit(run, itemIndex, false);
 	const model = run.durations.model(workflowId);
 	return {
 		json: {

@@ -24,7 +24,7 @@ export interface DurationModel {
  * counts as `PRIOR_WEIGHT` jobs, so after a few dozen learned durations those decide.
  */
 export const FLUX_ART_PRIOR: DurationModel = { mu: Math.log(9_500), sigma: 0.28 };
-export const PRIOR_WEIGHT = 8;
+const PRIOR_WEIGHT = 8;
 /** The spread assumed while a workflow without a prior has few durations (counts as 2 jobs). */
 const SPREAD_PRIOR = 0.35;
 const SPREAD_PRIOR_WEIGHT = 2;

@@ -249,7 +249,7 @@ export function errorItemJson(error: NodeApiError | NodeOperationError): JsonObj
 }
 
 /** Removes a secret from any text that may reach the user (a proxy may echo the key back). */
-export function redact(text: string, secret: string | undefined): string {
+function redact(text: string, secret: string | undefined): string {
 	if (!secret || secret.length < 4) return text;
 	return text.split(secret).join('[redacted]');
 }

@@ -21,7 +21,7 @@ const startsWith = (bytes: Buffer, signature: number[], offset = 0) =>
 	signature.every((byte, i) => bytes[offset + i] === byte);
 
 /** The type the first bytes announce, or undefined for an unknown signature. */
-export function sniffImageType(bytes: Buffer): ImageType | undefined {
+function sniffImageType(bytes: Buffer): ImageType | undefined {
 	if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
 		return { mimeType: 'image/png', extension: 'png' };
 	if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { mimeType: 'image/jpeg', extension: 'jpg' };

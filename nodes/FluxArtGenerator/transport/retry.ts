@@ -21,7 +21,7 @@ const TRANSIENT = new Set([
 	'EPROTO',
 ]);
 
-export const RETRY_BASE_MS = 1_000;
+const RETRY_BASE_MS = 1_000;
 export const RETRY_CAP_MS = 30_000;
 export const MAX_ATTEMPTS: Record<CallKind, number> = { submit: 4, poll: 8, credits: 4, image: 4 };
 
@@ -43,7 +43,7 @@ export function isRetryable(call: CallKind, outcome: CallOutcome): boolean {
  * made: a 500 or 503 whose body names no request. A 502 or 504 comes from a gateway in front of
  * Segmind, which may have passed the prompt on before it gave up, so the outcome is unknown.
  */
-export function submitProvablyRejected(status: number, body: string): boolean {
+function submitProvablyRejected(status: number, body: string): boolean {
 	if (status !== 500 && status !== 503) return false;
 	return !/request_id|poll_url/i.test(body);
 }
