@@ -61,15 +61,9 @@ export function callFailure(call: CallKind, outcome: CallOutcome, job: JobRefere
 			return fail(ERROR_CODES.network, MESSAGES.imageNetwork(networkWords(outcome.code)), hint);
 		const { status } = outcome;
 		const gone = status === 404 || status === 410 || status === 403;
-		const code =
-			status === 403
-				? ERROR_CODES.forbidden
-				: gone
-					? ERROR_CODES.notFound
-					: status === 429
-						? ERROR_CODES.rateLimited
-						: ERROR_CODES.server;
-		return fail(code, gone ? MESSAGES.imageGone(status) : MESSAGES.imageHttp(status), hint, status);
+		const message = gone ? MESSAGES.imageGone(status) : MESSAGES.imageHttp(status);
+		const code = { 403: ERROR_CODES.forbidden, 429: ERROR_CODES.rateLimited }[status];
+		return fail(code ?? (gone ? ERROR_CODES.notFound : ERROR_CODES.server), message, hint, status);
 	}
 	if (outcome.kind === 'network') {
 		const words = networkWords(outcome.code);
@@ -86,37 +80,44 @@ export function callFailure(call: CallKind, outcome: CallOutcome, job: JobRefere
 	// A poll answered with an unreadable page (retried like a 502) that never cleared.
 	if (outcome.status === 502 && !parsed.ok && outcome.body && call !== 'submit')
 		return unreadableAnswer(call, outcome.body, job, MESSAGES.unreadableHint);
-	const { status } = outcome;
 	const reason = readFailureReason(parsed.ok ? parsed.value : outcome.body);
-	const http = (code: ErrorCode, message: string, hint: string) =>
-		fail(code, message, `${hint} Segmind said: ${reason}`, status);
-	if (status === 401) return http(ERROR_CODES.auth, MESSAGES.auth(status), MESSAGES.authHint);
-	if (status === 402 || status === 406)
-		return http(ERROR_CODES.credits, MESSAGES.credits(status), MESSAGES.creditsHint);
-	if (status === 403)
-		return http(
-			ERROR_CODES.forbidden,
-			MESSAGES.forbidden(job.workflowId ?? '?'),
-			MESSAGES.forbiddenHint,
-		);
-	if (status === 404)
-		return call === 'poll' && job.requestId
-			? http(
-					ERROR_CODES.notFound,
-					MESSAGES.unknownRequest(job.requestId),
-					MESSAGES.unknownRequestHint,
-				)
-			: http(
-					ERROR_CODES.notFound,
-					MESSAGES.unknownWorkflow(job.workflowId ?? '?'),
-					MESSAGES.unknownWorkflowHint,
-				);
-	if (status === 422)
-		return http(ERROR_CODES.invalidInput, MESSAGES.invalidInput(reason), MESSAGES.invalidInputHint);
-	if (status === 429)
-		return http(ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint);
-	const message = status >= 500 ? MESSAGES.server(status) : MESSAGES.unexpectedStatus(status);
-	return http(ERROR_CODES.server, message, MESSAGES.serverHint);
+	const [code, message, hint] = httpFailure(outcome.status, call, job, reason);
+	return fail(code, message, `${hint} Segmind said: ${reason}`, outcome.status);
+}
+
+/** Segmind's answers that are not a success: the error code, the message, and what to do. */
+function httpFailure(
+	status: number,
+	call: CallKind,
+	job: JobReference,
+	reason: string,
+): [ErrorCode, string, string] {
+	const workflow = job.workflowId ?? '?';
+	switch (status) {
+		case 401:
+			return [ERROR_CODES.auth, MESSAGES.auth(status), MESSAGES.authHint];
+		case 402:
+		case 406:
+			return [ERROR_CODES.credits, MESSAGES.credits(status), MESSAGES.creditsHint];
+		case 403:
+			return [ERROR_CODES.forbidden, MESSAGES.forbidden(workflow), MESSAGES.forbiddenHint];
+		case 404:
+			return call === 'poll' && job.requestId
+				? [
+						ERROR_CODES.notFound,
+						MESSAGES.unknownRequest(job.requestId),
+						MESSAGES.unknownRequestHint,
+					]
+				: [ERROR_CODES.notFound, MESSAGES.unknownWorkflow(workflow), MESSAGES.unknownWorkflowHint];
+		case 422:
+			return [ERROR_CODES.invalidInput, MESSAGES.invalidInput(reason), MESSAGES.invalidInputHint];
+		case 429:
+			return [ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint];
+		default: {
+			const message = status >= 500 ? MESSAGES.server(status) : MESSAGES.unexpectedStatus(status);
+			return [ERROR_CODES.server, message, MESSAGES.serverHint];
+		}
+	}
 }
 
 /** Errors that happen before the request leaves this machine: nothing reached Segmind. */
