@@ -8,6 +8,25 @@ import { expectKeyOnlyOnApi, run, useFakeSegmind } from './helpers';
 const fake = useFakeSegmind();
 
 describe('Generate', () => {
+	test('every accepted submit is logged at info level with its request ID, execution and item', async () => {
+		const result = await run(fake, { textPrompt: 'a lighthouse' }, { items: [{}, {}] });
+		expect(result.error).toBeUndefined();
+		const accepted = result.logs.filter(
+			(entry) => entry.level === 'info' && entry.message.startsWith('Segmind accepted request'),
+		);
+		// One line per paid job, so a process that dies mid-wait leaves every request ID in n8n's log.
+		expect(accepted.map((entry) => entry.meta?.requestId).sort()).toEqual(
+			fake.jobs.map((job) => job.requestId).sort(),
+		);
+		expect(accepted.map((entry) => entry.meta?.itemIndex).sort()).toEqual([0, 1]);
+		for (const entry of accepted) {
+			expect(entry.meta).toMatchObject({
+				executionId: expect.any(String),
+				pollUrl: expect.any(String),
+			});
+		}
+	});
+
 	test('one item: the image URL, the credits, the request id and the rest', async () => {
 		const result = await run(fake, {
 			textPrompt: 'goddess woman playing guitar with passion in saree',

@@ -88,6 +88,14 @@ export class SegmindJob {
 		job.reference.pollUrl = resolvePollUrl(answer.pollUrl, run.baseUrl, job.reference.requestId);
 		job.status = answer.job;
 		run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.reference.pollUrl });
+		// At info level, so n8n's log keeps every paid job even if this process dies before the end
+		// (a worker killed mid-wait): Get Result collects it by this request ID.
+		run.ctx.logger.info(`Segmind accepted request ${job.requestId}`, {
+			requestId: job.requestId,
+			pollUrl: job.reference.pollUrl,
+			executionId: run.ctx.getExecutionId(),
+			itemIndex,
+		});
 		return { job, textPrompt, workflowId, options };
 	}
 
