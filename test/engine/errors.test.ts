@@ -83,6 +83,14 @@ describe('HTTP errors on the submit: a message that says what to do, and no retr
 		expect(String(error.httpCode)).toBe(String(status));
 		expect(fake.requestsTo('submit')).toHaveLength(1);
 		expect(fake.jobs).toHaveLength(0);
+		// No job was made: nothing to collect, so no request ID (null, not an empty string).
+		expect(error.context).toMatchObject({ request_id: null, poll_url: null });
+	});
+
+	test('a refused submit under Continue On Fail: an error item with request_id null', async () => {
+		fake.respond('submit', { status: 402, body: { error: 'Insufficient credits' } });
+		const result = await run(fake, {}, { onError: 'continueRegularOutput' });
+		expect(result.items?.[0].json).toMatchObject({ code: 'CREDITS', request_id: null });
 	});
 
 	test('a real bad key, checked by the fake itself', async () => {

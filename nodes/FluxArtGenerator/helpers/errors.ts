@@ -204,9 +204,9 @@ function fromSegmindError(
 	const description = redact(`${details.description}${jobHint}`, secret);
 	const context = {
 		code: error.code,
-		request_id: details.requestId ?? null,
-		poll_url: details.pollUrl ?? null,
-		image_output: details.imageUrl ?? null,
+		request_id: details.requestId || null,
+		poll_url: details.pollUrl || null,
+		image_output: details.imageUrl || null,
 	};
 	const nodeError =
 		details.httpStatus !== undefined
