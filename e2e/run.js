@@ -7,7 +7,7 @@
  *   node e2e/run.js                  all parts
  *   node e2e/run.js --baseline-only  only the node-vs-loop baseline (prints one JSON line)
  *
- * Parts (in this order): cli-2.8.4, baseline, queue, learning, browser, cli-2.41.1.
+ * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, browser, cli-2.41.1.
  * Environment: E2E_PARTS=<part,part> (only these), E2E_SKIP=<part,part> (all but these),
  * E2E_N8N=<version> (only the CLI workflows, on that n8n version: 2.8.4 or 2.41.1),
  * E2E_CACHE (cache root, default ~/.cache/n8n-nodes-segmind-e2e), E2E_SKIP_BUILD=1 (use dist/
@@ -22,7 +22,15 @@ const { N8N_VERSION, buildAndSnapshot, ensureOwnDependencies, log } = require('.
 const { killAll } = require('./lib/proc');
 const { seconds } = require('./lib/text');
 
-const ALL_PARTS = ['cli-2.8.4', 'baseline', 'queue', 'learning', 'browser', 'cli-2.41.1'];
+const ALL_PARTS = [
+	'cli-2.8.4',
+	'baseline',
+	'queue',
+	'learning',
+	'worker-kill',
+	'browser',
+	'cli-2.41.1',
+];
 
 function selectedParts(argv) {
 	const list = (value) =>
@@ -50,6 +58,7 @@ function partFor(name) {
 	if (name === 'baseline') return require('./lib/part-baseline').baselinePart();
 	if (name === 'queue') return require('./lib/part-queue').queuePart();
 	if (name === 'learning') return require('./lib/part-learning').learningPart();
+	if (name === 'worker-kill') return require('./lib/part-worker-kill').workerKillPart();
 	if (name === 'browser') return require('./lib/part-browser').browserPart();
 	throw new Error(`unknown part ${name}`);
 }

@@ -615,4 +615,4 @@ function learningPart() {
 	};
 }
 
-module.exports = { learningPart, timelineOf };
+module.exports = { learningPart, timelineOf, readDatabase };

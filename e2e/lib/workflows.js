@@ -226,6 +226,7 @@ module.exports = {
 	FLUX_WORKFLOW_ID,
 	node,
 	manualTrigger,
+	codeNode,
 	promptsNode,
 	fluxNode,
 	chain,
