@@ -90,12 +90,17 @@ export class SegmindJob {
 		run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.reference.pollUrl });
 		// At info level, so n8n's log keeps every paid job even if this process dies before the end
 		// (a worker killed mid-wait): Get Result collects it by this request ID.
-		run.ctx.logger.info(`Segmind accepted request ${job.requestId}`, {
-			requestId: job.requestId,
-			pollUrl: job.reference.pollUrl,
-			executionId: run.ctx.getExecutionId(),
-			itemIndex,
-		});
+		// n8n's default text log prints only the message: it names the execution and item too.
+		const executionId = run.ctx.getExecutionId();
+		run.ctx.logger.info(
+			`Segmind accepted request ${job.requestId} (execution ${executionId}, item ${itemIndex})`,
+			{
+				requestId: job.requestId,
+				pollUrl: job.reference.pollUrl,
+				executionId,
+				itemIndex,
+			},
+		);
 		return { job, textPrompt, workflowId, options };
 	}
 
