@@ -160,21 +160,18 @@ export const optionsField = (
 	options: names.map((name) => OPTION_FIELDS[name]),
 });
 
-/** What a job needs to know of its item's options. */
+/** One item's options, read and checked. */
 export interface JobOptions {
 	timeoutMs: number;
 	maxIntervalMs: number;
 	requestTimeoutMs: number;
 	outputKey: string;
-}
-
-export interface ItemOptions extends JobOptions {
 	binaryPropertyName: string;
 	extraInputs: IDataObject;
 }
 
 /** Reads and checks the options of one item; bad values fail the item before any request. */
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): ItemOptions {
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number): JobOptions {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const number = (name: string, fallback: number) =>
 		options[name] === undefined ? fallback : Number(options[name]);

@@ -14,7 +14,7 @@ import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
 import type { Clock } from '../helpers/polling';
 import { parseJobStatus, parseSubmitAnswer, resolvePollUrl } from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
-import type { SegmindReply, SegmindTransport } from '../transport';
+import type { ApiCall, SegmindReply, SegmindTransport } from '../transport';
 import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
 
@@ -136,10 +136,9 @@ export class SegmindJob {
 	 */
 	async waitForImage(): Promise<FinishedJob> {
 		const { run, reference } = this;
-		const submitted = reference.workflowId !== undefined;
 		// A wait that began at the submit runs on the workflow's durations; Get Result's wait starts
-		// at an unknown point of the job's life, so it looks as if nothing were known.
-		const workflowId = submitted ? reference.workflowId : undefined;
+		// at an unknown point of the job's life (its job has no workflow ID), so nothing is known.
+		const { workflowId } = reference;
 		// Translated outside the catch: n8n's lint allows only its own errors to be thrown in one.
 		const outcome = await pollUntilDone({
 			clock: run.clock,
@@ -200,12 +199,9 @@ export class SegmindJob {
 		return { ...item, binary: { [binaryProperty]: file } };
 	}
 
-	private async call(call: {
-		kind: 'submit' | 'poll';
-		method: 'GET' | 'POST';
-		url: string;
-		body?: IDataObject;
-	}): Promise<SegmindReply> {
+	private async call(
+		call: Pick<ApiCall, 'method' | 'url' | 'body'> & { kind: 'submit' | 'poll' },
+	): Promise<SegmindReply> {
 		const reply = await this.run.transport.call({
 			...call,
 			job: this.reference,

@@ -129,17 +129,16 @@ export function storeDurations(staticData: IDataObject, byWorkflow: Map<string, 
  * to look again when the belief moves.
  */
 export class JobDurations {
-	private readonly byWorkflow: Map<string, number[]>;
-	private readonly earlier: ReadonlyMap<string, number>;
+	/** How many durations each workflow had from earlier executions. */
+	private readonly earlier: ReadonlyMap<string, number> = new Map(
+		[...this.byWorkflow].map(([workflowId, list]) => [workflowId, list.length]),
+	);
 	private readonly models = new Map<string, DurationModel | undefined>();
 	private learned = false;
 	private notify!: () => void;
 	private next = this.renew();
 
-	constructor(stored = new Map<string, number[]>()) {
-		this.byWorkflow = stored;
-		this.earlier = new Map([...stored].map(([workflowId, list]) => [workflowId, list.length]));
-	}
+	constructor(private readonly byWorkflow = new Map<string, number[]>()) {}
 
 	/**
 	 * What is believed about `workflowId`'s durations now (undefined: nothing at all). A workflow
