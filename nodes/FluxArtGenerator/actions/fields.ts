@@ -160,7 +160,6 @@ export const optionsField = (
 	options: names.map((name) => OPTION_FIELDS[name]),
 });
 
-/** One item's options, read and checked. */
 export interface JobOptions {
 	timeoutMs: number;
 	maxIntervalMs: number;

@@ -29,7 +29,6 @@ export interface RunContext {
 	ledger: JobLedger;
 	/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
 	durations: JobDurations;
-	signal?: AbortSignal;
 }
 
 export interface FinishedJob {
@@ -42,7 +41,7 @@ export interface FinishedJob {
 export class SegmindJob {
 	/** The latest `x-remaining-credits` reading seen for this job (null: none yet). */
 	credits: number | null = null;
-	private readonly startedAt: number;
+	private readonly startedAt = this.run.clock.now();
 
 	private constructor(
 		private readonly run: RunContext,
@@ -53,9 +52,7 @@ export class SegmindJob {
 		readonly reference: JobReference & { requestId: string; pollUrl: string },
 		/** The job as last seen (the submit's answer, or a first check). */
 		public status?: JobStatus,
-	) {
-		this.startedAt = run.clock.now();
-	}
+	) {}
 
 	/**
 	 * Reads the item's prompt and options and submits it, once: the transport repeats a submit only
@@ -123,7 +120,6 @@ export class SegmindJob {
 		return this.reference.requestId;
 	}
 
-	/** One look at the job (a poll). */
 	async check(): Promise<JobStatus> {
 		const reply = await this.call({ kind: 'poll', method: 'GET', url: this.reference.pollUrl });
 		this.status = parseJobStatus(reply.body, this.options.outputKey);

@@ -47,7 +47,6 @@ async function startRun(
 		ctx,
 		clock,
 		baseUrl,
-		signal,
 		transport: new SegmindTransport(ctx, {
 			baseUrl,
 			clock,

@@ -30,7 +30,6 @@ const SPREAD_PRIOR = 0.35;
 const SPREAD_PRIOR_WEIGHT = 2;
 const MIN_SIGMA = 0.05;
 
-/** The built-in prior of a Segmind workflow, if it has one. */
 export const priorFor = (workflowId: string): DurationModel | undefined =>
 	workflowId === DEFAULT_WORKFLOW_ID ? FLUX_ART_PRIOR : undefined;
 
@@ -57,7 +56,6 @@ export function fitDurations(
 	return { mu, sigma: Math.max(MIN_SIGMA, Math.sqrt(variance)) };
 }
 
-/** The duration by which half the jobs are done. */
 export const medianMs = (model: DurationModel) => Math.exp(model.mu);
 
 /** The duration by which 95% of jobs are done (z = 1.645). */
