@@ -91,12 +91,7 @@ export class SegmindJob {
 		const executionId = run.ctx.getExecutionId();
 		run.ctx.logger.info(
 			`Segmind accepted request ${job.requestId} (execution ${executionId}, item ${itemIndex})`,
-			{
-				requestId: job.requestId,
-				pollUrl: job.reference.pollUrl,
-				executionId,
-				itemIndex,
-			},
+			{ requestId: job.requestId, pollUrl: job.reference.pollUrl, executionId, itemIndex },
 		);
 		return { job, textPrompt, workflowId, options };
 	}
