@@ -100,7 +100,7 @@ export class SegmindJob {
 	static pickUp(
 		run: RunContext,
 		itemIndex: number,
-		given: { requestId: string; pollUrl?: string },
+		given: { requestId: string; pollUrl: string },
 		options: JobOptions,
 	): SegmindJob {
 		const pollUrl = resolvePollUrl(given.pollUrl, run.baseUrl, given.requestId);
