@@ -15,6 +15,7 @@ import {
 	DEFAULT_WORKFLOW_ID,
 	MESSAGES,
 } from '../constants';
+import { isObject, parseJsonBody } from '../helpers/responses';
 
 export type Operation = 'generate' | 'submit' | 'getResult' | 'getCredits';
 
@@ -213,27 +214,16 @@ function readExtraInputs(
 	}
 	const json = options.extraInputsJson;
 	if (json !== undefined && json !== '' && json !== '{}') {
-		let parsed: unknown = json;
-		if (typeof json === 'string') {
-			try {
-				parsed = JSON.parse(json);
-			} catch {
-				throw fail(MESSAGES.extraInputsNotJson);
-			}
-		}
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-			throw fail(MESSAGES.extraInputsNotJson);
-		Object.assign(inputs, parsed);
+		const parsed = parseJsonBody(json);
+		if (!parsed.ok || !isObject(parsed.value)) throw fail(MESSAGES.extraInputsNotJson);
+		Object.assign(inputs, parsed.value);
 	}
 	if ('text_prompt' in inputs) throw fail(MESSAGES.extraInputsPrompt);
 	return inputs;
 }
 
 /** The prompt and workflow of a submitting operation; blank ones fail before any request. */
-export function readPromptInput(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-): { textPrompt: string; workflowId: string } {
+export function readPromptInput(ctx: IExecuteFunctions, itemIndex: number) {
 	const textPrompt = String(ctx.getNodeParameter('textPrompt', itemIndex, '') ?? '');
 	const workflowId = String(
 		ctx.getNodeParameter('workflowId', itemIndex, DEFAULT_WORKFLOW_ID) ?? '',

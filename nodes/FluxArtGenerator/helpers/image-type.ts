@@ -3,11 +3,6 @@
  * the bytes' signature wins; the header, then the URL's extension, are the fall-backs. Pure.
  */
 
-export interface ImageType {
-	mimeType: string;
-	extension: string;
-}
-
 /** The known types: MIME type, extension, and the first bytes that announce it (-1: any byte). */
 const KNOWN: Array<[string, string, number[]]> = [
 	['image/png', 'png', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
@@ -16,7 +11,11 @@ const KNOWN: Array<[string, string, number[]]> = [
 	['image/gif', 'gif', [0x47, 0x49, 0x46, 0x38]],
 ];
 
-export function imageTypeOf(head: Buffer, contentType: string, url: string): ImageType {
+export function imageTypeOf(
+	head: Buffer,
+	contentType: string,
+	url: string,
+): { mimeType: string; extension: string } {
 	const mime = contentType.split(';')[0].trim().toLowerCase();
 	const extension = /\.([a-z0-9]{2,5})(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase();
 	const known =
