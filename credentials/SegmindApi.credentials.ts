@@ -38,18 +38,12 @@ export class SegmindApi implements ICredentialType {
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
-			headers: {
-				'x-api-key': '={{$credentials.apiKey}}',
-			},
+			headers: { 'x-api-key': '={{$credentials.apiKey}}' },
 		},
 	};
 
 	// Reading the balance spends no credits, so testing the credential is free.
 	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/v1/get-user-credits',
-			method: 'GET',
-		},
+		request: { baseURL: '={{$credentials.baseUrl}}', url: '/v1/get-user-credits', method: 'GET' },
 	};
 }

@@ -15,6 +15,7 @@ import {
 	DEFAULT_WORKFLOW_ID,
 	MESSAGES,
 } from '../constants';
+import { isObject, parseJsonBody } from '../helpers/responses';
 
 export type Operation = 'generate' | 'submit' | 'getResult' | 'getCredits';
 
@@ -160,21 +161,17 @@ export const optionsField = (
 	options: names.map((name) => OPTION_FIELDS[name]),
 });
 
-/** What a job needs to know of its item's options. */
 export interface JobOptions {
 	timeoutMs: number;
 	maxIntervalMs: number;
 	requestTimeoutMs: number;
 	outputKey: string;
-}
-
-export interface ItemOptions extends JobOptions {
 	binaryPropertyName: string;
 	extraInputs: IDataObject;
 }
 
 /** Reads and checks the options of one item; bad values fail the item before any request. */
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): ItemOptions {
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number): JobOptions {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const number = (name: string, fallback: number) =>
 		options[name] === undefined ? fallback : Number(options[name]);
@@ -217,27 +214,16 @@ function readExtraInputs(
 	}
 	const json = options.extraInputsJson;
 	if (json !== undefined && json !== '' && json !== '{}') {
-		let parsed: unknown = json;
-		if (typeof json === 'string') {
-			try {
-				parsed = JSON.parse(json);
-			} catch {
-				throw fail(MESSAGES.extraInputsNotJson);
-			}
-		}
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-			throw fail(MESSAGES.extraInputsNotJson);
-		Object.assign(inputs, parsed);
+		const parsed = parseJsonBody(json);
+		if (!parsed.ok || !isObject(parsed.value)) throw fail(MESSAGES.extraInputsNotJson);
+		Object.assign(inputs, parsed.value);
 	}
 	if ('text_prompt' in inputs) throw fail(MESSAGES.extraInputsPrompt);
 	return inputs;
 }
 
 /** The prompt and workflow of a submitting operation; blank ones fail before any request. */
-export function readPromptInput(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-): { textPrompt: string; workflowId: string } {
+export function readPromptInput(ctx: IExecuteFunctions, itemIndex: number) {
 	const textPrompt = String(ctx.getNodeParameter('textPrompt', itemIndex, '') ?? '');
 	const workflowId = String(
 		ctx.getNodeParameter('workflowId', itemIndex, DEFAULT_WORKFLOW_ID) ?? '',

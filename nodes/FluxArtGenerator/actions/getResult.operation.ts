@@ -75,12 +75,7 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 	const options = readOptions(ctx, itemIndex);
 	const wait = ctx.getNodeParameter('waitForImage', itemIndex, true) as boolean;
 	const download = ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
-	const job = SegmindJob.pickUp(
-		run,
-		itemIndex,
-		{ requestId, pollUrl: pollUrl || undefined },
-		options,
-	);
+	const job = SegmindJob.pickUp(run, itemIndex, { requestId, pollUrl }, options);
 
 	// The first look is immediate: the job may have finished long ago.
 	const first = await job.check();

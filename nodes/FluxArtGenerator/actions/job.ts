@@ -14,7 +14,7 @@ import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
 import type { Clock } from '../helpers/polling';
 import { parseJobStatus, parseSubmitAnswer, resolvePollUrl } from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
-import type { SegmindReply, SegmindTransport } from '../transport';
+import type { ApiCall, SegmindReply, SegmindTransport } from '../transport';
 import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
 
@@ -29,7 +29,6 @@ export interface RunContext {
 	ledger: JobLedger;
 	/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
 	durations: JobDurations;
-	signal?: AbortSignal;
 }
 
 export interface FinishedJob {
@@ -42,7 +41,7 @@ export interface FinishedJob {
 export class SegmindJob {
 	/** The latest `x-remaining-credits` reading seen for this job (null: none yet). */
 	credits: number | null = null;
-	private readonly startedAt: number;
+	private readonly startedAt = this.run.clock.now();
 
 	private constructor(
 		private readonly run: RunContext,
@@ -53,9 +52,7 @@ export class SegmindJob {
 		readonly reference: JobReference & { requestId: string; pollUrl: string },
 		/** The job as last seen (the submit's answer, or a first check). */
 		public status?: JobStatus,
-	) {
-		this.startedAt = run.clock.now();
-	}
+	) {}
 
 	/**
 	 * Reads the item's prompt and options and submits it, once: the transport repeats a submit only
@@ -94,12 +91,7 @@ export class SegmindJob {
 		const executionId = run.ctx.getExecutionId();
 		run.ctx.logger.info(
 			`Segmind accepted request ${job.requestId} (execution ${executionId}, item ${itemIndex})`,
-			{
-				requestId: job.requestId,
-				pollUrl: job.reference.pollUrl,
-				executionId,
-				itemIndex,
-			},
+			{ requestId: job.requestId, pollUrl: job.reference.pollUrl, executionId, itemIndex },
 		);
 		return { job, textPrompt, workflowId, options };
 	}
@@ -108,7 +100,7 @@ export class SegmindJob {
 	static pickUp(
 		run: RunContext,
 		itemIndex: number,
-		given: { requestId: string; pollUrl?: string },
+		given: { requestId: string; pollUrl: string },
 		options: JobOptions,
 	): SegmindJob {
 		const pollUrl = resolvePollUrl(given.pollUrl, run.baseUrl, given.requestId);
@@ -123,7 +115,6 @@ export class SegmindJob {
 		return this.reference.requestId;
 	}
 
-	/** One look at the job (a poll). */
 	async check(): Promise<JobStatus> {
 		const reply = await this.call({ kind: 'poll', method: 'GET', url: this.reference.pollUrl });
 		this.status = parseJobStatus(reply.body, this.options.outputKey);
@@ -136,10 +127,9 @@ export class SegmindJob {
 	 */
 	async waitForImage(): Promise<FinishedJob> {
 		const { run, reference } = this;
-		const submitted = reference.workflowId !== undefined;
 		// A wait that began at the submit runs on the workflow's durations; Get Result's wait starts
-		// at an unknown point of the job's life, so it looks as if nothing were known.
-		const workflowId = submitted ? reference.workflowId : undefined;
+		// at an unknown point of the job's life (its job has no workflow ID), so nothing is known.
+		const { workflowId } = reference;
 		// Translated outside the catch: n8n's lint allows only its own errors to be thrown in one.
 		const outcome = await pollUntilDone({
 			clock: run.clock,
@@ -200,12 +190,9 @@ export class SegmindJob {
 		return { ...item, binary: { [binaryProperty]: file } };
 	}
 
-	private async call(call: {
-		kind: 'submit' | 'poll';
-		method: 'GET' | 'POST';
-		url: string;
-		body?: IDataObject;
-	}): Promise<SegmindReply> {
+	private async call(
+		call: Pick<ApiCall, 'method' | 'url' | 'body'> & { kind: 'submit' | 'poll' },
+	): Promise<SegmindReply> {
 		const reply = await this.run.transport.call({
 			...call,
 			job: this.reference,

@@ -13,8 +13,6 @@ import { JobDurations, readStoredDurations } from '../helpers/durations';
 import { errorItemJson, itemError, withOtherJobs } from '../helpers/errors';
 import { JobLedger } from '../helpers/ledger';
 import { SegmindTransport } from '../transport';
-import { SharedBackoff } from '../transport/backoff';
-import { RequestBudget } from '../transport/budget';
 import * as generate from './generate.operation';
 import * as getCredits from './getCredits.operation';
 import * as getResult from './getResult.operation';
@@ -47,12 +45,10 @@ async function startRun(
 		ctx,
 		clock,
 		baseUrl,
-		signal,
 		transport: new SegmindTransport(ctx, {
 			baseUrl,
 			clock,
-			backoff: new SharedBackoff(clock),
-			budget: perMinute > 0 ? new RequestBudget(perMinute, clock) : undefined,
+			perMinute,
 			signal,
 		}),
 		ledger: new JobLedger(),

@@ -8,19 +8,6 @@ import type { Clock } from './polling';
 
 type AbortableSleep = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
 
-/**
- * n8n-workflow 2.8 (n8n 2.8.4) exports `sleepWithAbort(ms, signal)`; n8n-workflow 2.41 (n8n
- * 2.41.1) no longer does, and its `sleep(ms, signal)` takes the signal instead. The package runs
- * in whichever n8n the user has, so it takes the one that exists (n8n supplies n8n-workflow).
- */
-function abortableSleep(): AbortableSleep {
-	const exported = n8nWorkflow as unknown as {
-		sleepWithAbort?: AbortableSleep;
-		sleep: AbortableSleep;
-	};
-	return exported.sleepWithAbort ?? exported.sleep;
-}
-
 export function executionClock(signal: AbortSignal | undefined): Clock {
 	return {
 		now: () => Date.now(),
@@ -49,7 +36,11 @@ async function sleepLinkedTo(
 		woken = !local.signal.aborted;
 		local.abort();
 	});
-	const outcome = await abortableSleep()(ms, local.signal).then(
+	// n8n-workflow 2.8 (n8n 2.8.4) exports `sleepWithAbort(ms, signal)`; n8n-workflow 2.41 (n8n
+	// 2.41.1) no longer does, and its `sleep(ms, signal)` takes the signal instead. The package runs
+	// in whichever n8n the user has, so it takes the one that exists (n8n supplies n8n-workflow).
+	const { sleepWithAbort, sleep } = n8nWorkflow as unknown as Record<string, AbortableSleep>;
+	const outcome = await (sleepWithAbort ?? sleep)(ms, local.signal).then(
 		() => ({ slept: true as const }),
 		(error: unknown) => ({ slept: false as const, error }),
 	);

@@ -30,7 +30,6 @@ const SPREAD_PRIOR = 0.35;
 const SPREAD_PRIOR_WEIGHT = 2;
 const MIN_SIGMA = 0.05;
 
-/** The built-in prior of a Segmind workflow, if it has one. */
 export const priorFor = (workflowId: string): DurationModel | undefined =>
 	workflowId === DEFAULT_WORKFLOW_ID ? FLUX_ART_PRIOR : undefined;
 
@@ -57,7 +56,6 @@ export function fitDurations(
 	return { mu, sigma: Math.max(MIN_SIGMA, Math.sqrt(variance)) };
 }
 
-/** The duration by which half the jobs are done. */
 export const medianMs = (model: DurationModel) => Math.exp(model.mu);
 
 /** The duration by which 95% of jobs are done (z = 1.645). */
@@ -129,17 +127,16 @@ export function storeDurations(staticData: IDataObject, byWorkflow: Map<string, 
  * to look again when the belief moves.
  */
 export class JobDurations {
-	private readonly byWorkflow: Map<string, number[]>;
-	private readonly earlier: ReadonlyMap<string, number>;
+	/** How many durations each workflow had from earlier executions. */
+	private readonly earlier: ReadonlyMap<string, number> = new Map(
+		[...this.byWorkflow].map(([workflowId, list]) => [workflowId, list.length]),
+	);
 	private readonly models = new Map<string, DurationModel | undefined>();
 	private learned = false;
 	private notify!: () => void;
 	private next = this.renew();
 
-	constructor(stored = new Map<string, number[]>()) {
-		this.byWorkflow = stored;
-		this.earlier = new Map([...stored].map(([workflowId, list]) => [workflowId, list.length]));
-	}
+	constructor(private readonly byWorkflow = new Map<string, number[]>()) {}
 
 	/**
 	 * What is believed about `workflowId`'s durations now (undefined: nothing at all). A workflow

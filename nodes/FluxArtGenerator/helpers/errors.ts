@@ -9,7 +9,6 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { ERROR_CODES, MESSAGES, networkWords } from '../constants';
 import type { ErrorCode } from '../constants';
 import type { LedgerEntry } from './ledger';
-import { JobLedger } from './ledger';
 import type { JobStatus } from './responses';
 import { parseJsonBody, readFailureReason } from './responses';
 
@@ -85,39 +84,29 @@ export function callFailure(call: CallKind, outcome: CallOutcome, job: JobRefere
 	return fail(code, message, `${hint} Segmind said: ${reason}`, outcome.status);
 }
 
+type Failure = [ErrorCode, string, string];
+
 /** Segmind's answers that are not a success: the error code, the message, and what to do. */
-function httpFailure(
-	status: number,
-	call: CallKind,
-	job: JobReference,
-	reason: string,
-): [ErrorCode, string, string] {
+function httpFailure(status: number, call: CallKind, job: JobReference, reason: string): Failure {
 	const workflow = job.workflowId ?? '?';
-	switch (status) {
-		case 401:
-			return [ERROR_CODES.auth, MESSAGES.auth(status), MESSAGES.authHint];
-		case 402:
-		case 406:
-			return [ERROR_CODES.credits, MESSAGES.credits(status), MESSAGES.creditsHint];
-		case 403:
-			return [ERROR_CODES.forbidden, MESSAGES.forbidden(workflow), MESSAGES.forbiddenHint];
-		case 404:
-			return call === 'poll' && job.requestId
-				? [
-						ERROR_CODES.notFound,
-						MESSAGES.unknownRequest(job.requestId),
-						MESSAGES.unknownRequestHint,
-					]
-				: [ERROR_CODES.notFound, MESSAGES.unknownWorkflow(workflow), MESSAGES.unknownWorkflowHint];
-		case 422:
-			return [ERROR_CODES.invalidInput, MESSAGES.invalidInput(reason), MESSAGES.invalidInputHint];
-		case 429:
-			return [ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint];
-		default: {
-			const message = status >= 500 ? MESSAGES.server(status) : MESSAGES.unexpectedStatus(status);
-			return [ERROR_CODES.server, message, MESSAGES.serverHint];
-		}
-	}
+	if (status === 404 && call === 'poll' && job.requestId)
+		return [
+			ERROR_CODES.notFound,
+			MESSAGES.unknownRequest(job.requestId),
+			MESSAGES.unknownRequestHint,
+		];
+	const credits: Failure = [ERROR_CODES.credits, MESSAGES.credits(status), MESSAGES.creditsHint];
+	const known: Record<number, Failure> = {
+		401: [ERROR_CODES.auth, MESSAGES.auth(status), MESSAGES.authHint],
+		402: credits,
+		406: credits,
+		403: [ERROR_CODES.forbidden, MESSAGES.forbidden(workflow), MESSAGES.forbiddenHint],
+		404: [ERROR_CODES.notFound, MESSAGES.unknownWorkflow(workflow), MESSAGES.unknownWorkflowHint],
+		422: [ERROR_CODES.invalidInput, MESSAGES.invalidInput(reason), MESSAGES.invalidInputHint],
+		429: [ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint],
+	};
+	const message = status >= 500 ? MESSAGES.server(status) : MESSAGES.unexpectedStatus(status);
+	return known[status] ?? [ERROR_CODES.server, message, MESSAGES.serverHint];
 }
 
 /** Errors that happen before the request leaves this machine: nothing reached Segmind. */
@@ -230,9 +219,15 @@ export function withOtherJobs<T extends NodeApiError | NodeOperationError>(
 	others: LedgerEntry[],
 ): T {
 	if (others.length === 0) return error;
-	error.context.other_jobs = JobLedger.asData(others);
-	error.description =
-		`${error.description ?? ''}\n${MESSAGES.otherJobs(JobLedger.describe(others))}`.trim();
+	error.context.other_jobs = others.map((entry) => ({ ...entry }));
+	const list = others
+		.map(({ item, request_id, poll_url, image_output }) =>
+			image_output
+				? `item ${item}: request ${request_id}, image ${image_output}`
+				: `item ${item}: request ${request_id}, not finished (poll ${poll_url ?? 'unknown'})`,
+		)
+		.join('; ');
+	error.description = `${error.description ?? ''}\n${MESSAGES.otherJobs(list)}`.trim();
 	return error;
 }
 

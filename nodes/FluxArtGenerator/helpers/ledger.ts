@@ -3,8 +3,6 @@
  * Fail, n8n discards the node's whole output, including images already made; the error then
  * lists these jobs so none of them is lost.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 export interface LedgerEntry {
 	item: number;
 	request_id: string;
@@ -29,20 +27,5 @@ export class JobLedger {
 		return [...this.entries.values()]
 			.filter((entry) => entry.item !== item)
 			.sort((a, b) => a.item - b.item);
-	}
-
-	/** One line per job, for the error's description. */
-	static describe(entries: LedgerEntry[]): string {
-		return entries
-			.map((entry) =>
-				entry.image_output
-					? `item ${entry.item}: request ${entry.request_id}, image ${entry.image_output}`
-					: `item ${entry.item}: request ${entry.request_id}, not finished (poll ${entry.poll_url ?? 'unknown'})`,
-			)
-			.join('; ');
-	}
-
-	static asData(entries: LedgerEntry[]): IDataObject[] {
-		return entries.map((entry) => ({ ...entry }));
 	}
 }

@@ -14,7 +14,6 @@ export class SharedBackoff {
 		this.until = Math.max(this.until, this.clock.now() + ms);
 	}
 
-	/** Resolves once no pause is in force (at once when none is). */
 	async wait(): Promise<void> {
 		for (let left = this.until - this.clock.now(); left > 0; left = this.until - this.clock.now()) {
 			await this.clock.sleep(left);

@@ -21,8 +21,8 @@ import type { CallKind, CallOutcome, JobReference } from '../helpers/errors';
 import { imageTypeOf } from '../helpers/image-type';
 import type { Clock } from '../helpers/polling';
 import { isObject, parseCreditsHeader, parseJsonBody } from '../helpers/responses';
-import type { SharedBackoff } from './backoff';
-import type { RequestBudget } from './budget';
+import { SharedBackoff } from './backoff';
+import { RequestBudget } from './budget';
 import { isRetryable, MAX_ATTEMPTS, retryDelay, serverWaitMs } from './retry';
 
 interface Call {
@@ -76,21 +76,23 @@ const MAX_REDIRECTS = 3;
 const SIGNATURE_BYTES = 16;
 
 export class SegmindTransport {
-	private readonly origin: string;
+	private readonly origin = new URL(this.options.baseUrl).origin;
+	private readonly backoff = new SharedBackoff(this.options.clock);
+	private readonly budget =
+		this.options.perMinute > 0
+			? new RequestBudget(this.options.perMinute, this.options.clock)
+			: undefined;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly options: {
 			baseUrl: string;
 			clock: Clock;
-			backoff: SharedBackoff;
-			/** Max Requests per Minute, shared by every item; absent when unlimited. */
-			budget?: RequestBudget;
+			/** Max Requests per Minute, shared by every item (0: no limit). */
+			perMinute: number;
 			signal?: AbortSignal;
 		},
-	) {
-		this.origin = new URL(options.baseUrl).origin;
-	}
+	) {}
 
 	/** One call to Segmind's API, retried by the rules of retry.ts; throws SegmindError. */
 	async call(call: ApiCall): Promise<SegmindReply> {
@@ -103,7 +105,8 @@ export class SegmindTransport {
 	}
 
 	private async withRetries<T>(call: Call, attempt: () => Promise<T | CallOutcome>): Promise<T> {
-		const { clock, backoff, budget } = this.options;
+		const { backoff, budget } = this;
+		const { clock } = this.options;
 		// The shared pause and the budget are Segmind's API limits; the image host has its own.
 		const api = call.kind !== 'image';
 		for (let attempts = 0; ; attempts++) {
@@ -206,7 +209,8 @@ export class SegmindTransport {
 					disableFollowRedirect: true,
 					timeout: call.timeoutMs,
 				};
-				const response = (await (call.kind !== 'image' && this.isApiOrigin(url)
+				const apiOrigin = URL.canParse(url) && new URL(url).origin === this.origin;
+				const response = (await (call.kind !== 'image' && apiOrigin
 					? this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, options)
 					: this.ctx.helpers.httpRequest({
 							...options,
@@ -228,14 +232,6 @@ export class SegmindTransport {
 		if (this.options.signal?.aborted) throw new ManualExecutionCancelledError('');
 		if (error instanceof SegmindError) throw error;
 		return { kind: 'network', code: networkCode(error) };
-	}
-
-	private isApiOrigin(url: string): boolean {
-		try {
-			return new URL(url).origin === this.origin;
-		} catch {
-			return false;
-		}
 	}
 }
 

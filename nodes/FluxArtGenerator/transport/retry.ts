@@ -35,17 +35,10 @@ export function isRetryable(call: CallKind, outcome: CallOutcome): boolean {
 	if (status === 429) return true;
 	if (status < 500) return false;
 	if (call !== 'submit') return true;
-	return submitProvablyRejected(status, outcome.body);
-}
-
-/**
- * A 5xx to a submit is safe to repeat only when it came from Segmind itself before any job was
- * made: a 500 or 503 whose body names no request. A 502 or 504 comes from a gateway in front of
- * Segmind, which may have passed the prompt on before it gave up, so the outcome is unknown.
- */
-function submitProvablyRejected(status: number, body: string): boolean {
-	if (status !== 500 && status !== 503) return false;
-	return !/request_id|poll_url/i.test(body);
+	// A 5xx to a submit is safe to repeat only when it came from Segmind itself before any job was
+	// made: a 500 or 503 whose body names no request. A 502 or 504 comes from a gateway in front of
+	// Segmind, which may have passed the prompt on before it gave up, so the outcome is unknown.
+	return (status === 500 || status === 503) && !/request_id|poll_url/i.test(outcome.body);
 }
 
 /** Exponential back-off with full jitter; the server's own wait wins when it is longer. */
