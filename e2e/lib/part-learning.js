@@ -23,7 +23,6 @@ const { chain, fluxNode, manualTrigger, node, workflow } = require('./workflows'
 const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort, runOk } = require('./proc');
-const { ensurePackages } = require('./debian');
 const { seconds, tail } = require('./text');
 
 const JOB_MS = 3000;
@@ -504,20 +503,13 @@ async function queueMode(shared, lines) {
 	const { executionsLogged } = require('./part-queue');
 	const { fake } = shared;
 	const what = 'learning: webhook in sequence, queue mode (worker)';
-	const apt = await ensurePackages(['redis-server'], { why: 'queue mode', log: log });
-	const { startRedis } = require('./redis');
-	const redis = await startRedis(shared.tmp);
+	const { startQueueRedis } = require('./redis');
+	const { apt, redis, env: queueEnv } = await startQueueRedis(shared.tmp, log);
 	const daemons = [];
 	try {
 		const instance = await prepareN8n(shared, {
 			label: 'learning-queue',
-			extraEnv: {
-				EXECUTIONS_MODE: 'queue',
-				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-				QUEUE_BULL_REDIS_PORT: String(redis.port),
-				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-			},
+			extraEnv: queueEnv,
 		});
 		const { n8n } = instance;
 		await n8n.importWorkflows([

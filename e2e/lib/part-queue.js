@@ -17,7 +17,6 @@ const { chain, fluxNode, node, workflow } = require('./workflows');
 const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
-const { ensurePackages } = require('./debian');
 const { seconds, tail } = require('./text');
 
 const WORKFLOW_ID = 'e2eQueueWebhook01';
@@ -76,21 +75,13 @@ function queuePart() {
 			const axios = require('axios');
 			const { waitForWebhook, checkKeyPlacement } = require('./scenarios');
 			const lines = [];
-			const apt = await ensurePackages(['redis-server'], { why: 'queue mode', log: log });
-			const { startRedis } = require('./redis');
-			const redis = await startRedis(shared.tmp);
+			const { startQueueRedis } = require('./redis');
+			const { apt, redis, env: queueEnv } = await startQueueRedis(shared.tmp, log);
 			const daemons = [];
 			try {
 				log(
 					`redis-server ${redis.version} on 127.0.0.1:${redis.port} (ready in ${seconds(redis.readyMs)})`,
 				);
-				const queueEnv = {
-					EXECUTIONS_MODE: 'queue',
-					QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-					QUEUE_BULL_REDIS_PORT: String(redis.port),
-					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-				};
 				const instance = await prepareN8n(shared, { label: 'queue', extraEnv: queueEnv });
 				const { n8n } = instance;
 				await n8n.importWorkflows([queueWorkflow(instance.credentials.segmind)]);

@@ -24,7 +24,6 @@ const { chain, codeNode, fluxNode, manualTrigger, node, workflow } = require('./
 const { ok, equal } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
-const { ensurePackages } = require('./debian');
 const { seconds, tail } = require('./text');
 
 const IDS = { generate: 'e2eKillGenerate01', collect: 'e2eKillCollect01' };
@@ -147,20 +146,15 @@ function workerKillPart() {
 			const { fake } = shared;
 			const what = 'worker-kill';
 			const lines = [];
-			await ensurePackages(['redis-server'], { why: 'queue mode', log: log });
-			const { startRedis } = require('./redis');
-			const redis = await startRedis(shared.tmp);
+			const { startQueueRedis } = require('./redis');
+			const { redis, env: queueEnv } = await startQueueRedis(shared.tmp, log);
 			const daemons = [];
 			const killedGroups = [];
 			try {
 				const instance = await prepareN8n(shared, {
 					label: 'worker-kill',
 					extraEnv: {
-						EXECUTIONS_MODE: 'queue',
-						QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-						QUEUE_BULL_REDIS_PORT: String(redis.port),
-						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+						...queueEnv,
 						QUEUE_WORKER_LOCK_DURATION: String(TIMINGS.lockDuration),
 						QUEUE_WORKER_LOCK_RENEW_TIME: String(TIMINGS.lockRenewTime),
 						QUEUE_WORKER_STALLED_INTERVAL: String(TIMINGS.stalledInterval),

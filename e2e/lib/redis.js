@@ -8,6 +8,7 @@ const net = require('node:net');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
+const { ensurePackages } = require('./debian');
 const { freePort, run, startDaemon } = require('./proc');
 
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -82,4 +83,21 @@ async function startRedis(workDir, { timeoutMs = 15000 } = {}) {
 	};
 }
 
-module.exports = { startRedis };
+/**
+ * Redis for n8n's queue mode (Debian's redis-server installed when missing), and the environment
+ * that points an n8n main and its workers at it; `extraEnv` of prepareN8n takes it as is.
+ */
+async function startQueueRedis(workDir, log) {
+	const apt = await ensurePackages(['redis-server'], { why: 'queue mode', log });
+	const redis = await startRedis(workDir);
+	const env = {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+	};
+	return { apt, redis, env };
+}
+
+module.exports = { startQueueRedis };
