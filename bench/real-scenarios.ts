@@ -144,7 +144,7 @@ async function runScenario(name: string, spec: RealScenario, seed: number) {
 
 /**
  * Three groups of scenarios side by side, so the bench takes about its three longest scenarios
- * (A_learned about 70 s, D and E about 60 s) rather than the sum of six: at most 260 jobs per side
+ * (A_learned about 70 s, D with C_one_wave about 65 s, E about 25 s) rather than the sum of six: at most 260 jobs per side
  * in flight at once, a few hundred requests a second with tiny work each, in one process on 2 cores.
  * Lateness is per job from the fakes' logs, so running side by side changes what is measured only
  * through event-loop delay, which both sides share; it is measured per group and printed. All six
