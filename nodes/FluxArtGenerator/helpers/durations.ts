@@ -1,10 +1,8 @@
 /**
- * What the node believes about how long a Segmind workflow's jobs take, so it can look when jobs
- * are likely to be done. Job durations are skewed (most Flux jobs take 6–14 s, a few much
- * longer), so the belief is a log-normal: the mean and spread of ln(duration). It is fitted to the
- * durations this node has seen for the workflow (in this execution and, for production
- * executions, in earlier ones), pooled with a built-in prior for the default Flux workflow. Pure,
- * except for `JobDurations`, which holds the samples of one execution.
+ * What the node believes about how long a Segmind workflow's jobs take. Durations are skewed (most
+ * Flux jobs take 6–14 s, a few much longer), so the belief is a log-normal fitted to the durations
+ * seen for the workflow (this execution's and, for production executions, earlier ones'), pooled
+ * with a built-in prior for the default Flux workflow.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -17,11 +15,9 @@ export interface DurationModel {
 }
 
 /**
- * The default Flux art workflow before anything is learned: a median of 9.5 s and a spread of 0.28
- * (in ln terms), i.e. about 80% of jobs between 6.6 and 13.6 s. That is the band the Flux.1 art
- * workflow's jobs were reported to finish in ("most between 6 and 14 s", the project's API notes
- * and the first round's bench mix); an assumption, not a measurement of today's Segmind. It
- * counts as `PRIOR_WEIGHT` jobs, so after a few dozen learned durations those decide.
+ * The default Flux art workflow before anything is learned: median 9.5 s, spread 0.28 (80% of jobs
+ * in 6.6–13.6 s), the band its jobs were reported to finish in ("most between 6 and 14 s"); an
+ * assumption, not a measurement. It counts as 8 jobs, so a few dozen learned durations decide.
  */
 export const FLUX_ART_PRIOR: DurationModel = { mu: Math.log(9_500), sigma: 0.28 };
 const PRIOR_WEIGHT = 8;
@@ -33,10 +29,7 @@ const MIN_SIGMA = 0.05;
 export const priorFor = (workflowId: string): DurationModel | undefined =>
 	workflowId === DEFAULT_WORKFLOW_ID ? FLUX_ART_PRIOR : undefined;
 
-/**
- * The log-normal that fits `durationsMs`, pooled with `prior` (counted as PRIOR_WEIGHT jobs).
- * Without a prior and without durations there is nothing to believe: undefined.
- */
+/** The log-normal that fits `durationsMs`, pooled with `prior`; undefined when both are absent. */
 export function fitDurations(
 	durationsMs: readonly number[],
 	prior?: DurationModel,
@@ -61,10 +54,7 @@ export const medianMs = (model: DurationModel) => Math.exp(model.mu);
 /** The duration by which 95% of jobs are done (z = 1.645). */
 export const nearlyAllDoneMs = (model: DurationModel) => Math.exp(model.mu + 1.645 * model.sigma);
 
-/**
- * The hazard at `ms`: of the jobs still running then, the share that finishes per millisecond.
- * The polling policy looks often where it is high.
- */
+/** The hazard at `ms`: of the jobs still running then, the share that finishes per millisecond. */
 export function hazardPerMs(model: DurationModel, ms: number): number {
 	if (ms <= 0) return 0;
 	const z = (Math.log(ms) - model.mu) / model.sigma;
@@ -91,9 +81,8 @@ export const STORED_WORKFLOWS = 20;
 const STATIC_DATA_KEY = 'jobDurationsMs';
 
 /**
- * Durations remembered from earlier executions, from the node's workflow static data (n8n saves
- * it after production executions). Anything that is not a list of positive numbers per workflow
- * ID (a corrupt value, another version's shape) is ignored rather than trusted.
+ * Durations remembered in the node's workflow static data (n8n saves it after production
+ * executions). Anything but lists of positive numbers per workflow ID is ignored, not trusted.
  */
 export function readStoredDurations(staticData: IDataObject): Map<string, number[]> {
 	const stored = staticData[STATIC_DATA_KEY];
@@ -121,10 +110,9 @@ export function storeDurations(staticData: IDataObject, byWorkflow: Map<string, 
 }
 
 /**
- * The durations one execution knows per Segmind workflow: those stored by earlier executions,
- * then those of its own finished jobs. A finished job's true end lies between its last "pending"
- * answer and its first "done" one; the middle is recorded. Waiting jobs subscribe to `changed()`
- * to look again when the belief moves.
+ * The durations one execution knows per Segmind workflow: stored ones, then its own jobs'. A
+ * finished job's end lies between its last "pending" answer and its first "done" one; the middle
+ * is recorded. Waiting jobs look again when `changed()` settles.
  */
 export class JobDurations {
 	/** How many durations each workflow had from earlier executions. */
@@ -139,10 +127,9 @@ export class JobDurations {
 	constructor(private readonly byWorkflow = new Map<string, number[]>()) {}
 
 	/**
-	 * What is believed about `workflowId`'s durations now (undefined: nothing at all). A workflow
-	 * with neither a prior nor durations from earlier executions is not believed from this
-	 * execution's first finishers: they are the quick ones of their wave, too few and too coarsely
-	 * seen (a 2 s poll) to plan on; they are remembered for the next execution.
+	 * What is believed about `workflowId`'s durations now. A workflow with neither a prior nor
+	 * stored durations is not believed from this execution's first finishers (the quick ones of
+	 * their wave, seen through a 2 s poll); they are remembered for the next execution.
 	 */
 	model(workflowId: string): DurationModel | undefined {
 		if (!this.models.has(workflowId)) {
@@ -167,7 +154,6 @@ export class JobDurations {
 		notify();
 	}
 
-	/** Settles at the next record: jobs waiting on an older plan look at it again. */
 	changed(): Promise<void> {
 		return this.next;
 	}
