@@ -56,10 +56,16 @@ describe('RequestBudget: one budget per minute for all items', () => {
 		expect(order).toEqual(['poll', 'submit']);
 	});
 
-	test('a 429 shrinks the budget', () => {
-		const budget = new RequestBudget(50, fakeClock());
+	test('a 429 shrinks the budget by a fifth', async () => {
+		const clock = fakeClock();
+		const budget = new RequestBudget(5, clock);
 		budget.shrink();
-		expect(budget.perMinute).toBe(40);
+		const times: number[] = [];
+		for (let i = 0; i < 5; i++) {
+			await budget.take('poll');
+			times.push(clock.time);
+		}
+		expect(times).toEqual([0, 0, 0, 0, BUDGET_WINDOW_MS]);
 	});
 
 	test('a stop while waiting fails every waiter instead of leaving it hanging', async () => {

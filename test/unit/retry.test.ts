@@ -61,6 +61,12 @@ describe('serverWaitMs: Retry-After and x-rate-limit-reset-at-utc', () => {
 		['Retry-After in fractional seconds', { 'retry-after': '1.5' }, 1_500],
 		['Retry-After as an HTTP date', { 'retry-after': 'Wed, 25 Nov 2026 10:00:07 GMT' }, 7_000],
 		['Retry-After in the past', { 'retry-after': 'Wed, 25 Nov 2026 09:00:00 GMT' }, 0],
+		['Retry-After as an asctime date (GMT)', { 'retry-after': 'Wed Nov 25 10:00:07 2026' }, 7_000],
+		[
+			'Retry-After as a date in a named zone',
+			{ 'retry-after': 'Wed, 25 Nov 2026 05:00:07 EST' },
+			7_000,
+		],
 		['reset at an ISO time', { 'x-rate-limit-reset-at-utc': '2026-11-25T10:00:12Z' }, 12_000],
 		[
 			'reset at a UTC time written without a zone',

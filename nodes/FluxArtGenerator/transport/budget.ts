@@ -28,10 +28,6 @@ export class RequestBudget {
 		private readonly clock: Clock,
 	) {}
 
-	get perMinute(): number {
-		return this.limit;
-	}
-
 	/** Resolves when this call may be sent; counts it as sent. */
 	async take(priority: Priority): Promise<void> {
 		const granted = new Promise<void>((grant, fail) =>
@@ -63,11 +59,8 @@ export class RequestBudget {
 					}
 					continue;
 				}
-				const index = Math.max(
-					0,
-					this.waiting.findIndex((waiter) => waiter.priority === 'poll'),
-				);
-				const [waiter] = this.waiting.splice(index, 1);
+				const poll = this.waiting.findIndex((waiter) => waiter.priority === 'poll');
+				const [waiter] = this.waiting.splice(Math.max(0, poll), 1);
 				this.sent.push(now);
 				waiter.grant();
 			}

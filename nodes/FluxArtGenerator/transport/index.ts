@@ -13,6 +13,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, CREDITS_HEADER, MESSAGES } from '../constants';
@@ -21,7 +22,6 @@ import type { CallKind, CallOutcome, JobReference } from '../helpers/errors';
 import { imageTypeOf } from '../helpers/image-type';
 import type { Clock } from '../helpers/polling';
 import { isObject, parseCreditsHeader, parseJsonBody } from '../helpers/responses';
-import { SharedBackoff } from './backoff';
 import { RequestBudget } from './budget';
 import { isRetryable, MAX_ATTEMPTS, retryDelay, serverWaitMs } from './retry';
 
@@ -42,11 +42,8 @@ export interface ApiCall extends Call {
 	body?: IDataObject;
 }
 
-export interface ImageCall extends Call {
-	kind: 'image';
-	/** The name the file gets, without its extension (taken from the bytes). */
-	fileStem: string;
-}
+/** `fileStem`: the name the file gets, without its extension (taken from the bytes). */
+type ImageCall = Call & { kind: 'image'; fileStem: string };
 
 export interface SegmindReply {
 	body: Record<string, unknown>;
@@ -54,22 +51,8 @@ export interface SegmindReply {
 	credits: number | null;
 }
 
-interface RawResponse {
-	statusCode: number;
-	headers: Record<string, unknown>;
-	body: unknown;
-}
-
-/** The part of a Node.js readable stream the download uses (no `stream` import in node code). */
-interface ByteStream {
-	read(): Buffer | null;
-	unshift(chunk: Buffer): void;
-	on(event: string, listener: (...args: unknown[]) => void): unknown;
-	off(event: string, listener: (...args: unknown[]) => void): unknown;
-	destroy(): unknown;
-}
-
-type BinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+/** Node's readable stream, named through n8n's types: node code may not import `stream`. */
+type ByteStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
 
 const MAX_REDIRECTS = 3;
 /** Enough bytes to recognise PNG, JPEG, WebP and GIF by their signatures. */
@@ -77,7 +60,8 @@ const SIGNATURE_BYTES = 16;
 
 export class SegmindTransport {
 	private readonly origin = new URL(this.options.baseUrl).origin;
-	private readonly backoff = new SharedBackoff(this.options.clock);
+	/** After a 429 every item holds back until then, not only the one that hit it. */
+	private pausedUntil = 0;
 	private readonly budget =
 		this.options.perMinute > 0
 			? new RequestBudget(this.options.perMinute, this.options.clock)
@@ -105,14 +89,13 @@ export class SegmindTransport {
 	}
 
 	private async withRetries<T>(call: Call, attempt: () => Promise<T | CallOutcome>): Promise<T> {
-		const { backoff, budget } = this;
 		const { clock } = this.options;
 		// The shared pause and the budget are Segmind's API limits; the image host has its own.
 		const api = call.kind !== 'image';
 		for (let attempts = 0; ; attempts++) {
 			if (api) {
-				await backoff.wait();
-				await budget?.take(call.kind === 'submit' ? 'submit' : 'poll');
+				while (this.pausedUntil > clock.now()) await clock.sleep(this.pausedUntil - clock.now());
+				await this.budget?.take(call.kind === 'submit' ? 'submit' : 'poll');
 			}
 			const outcome = await attempt();
 			if (!isOutcome(outcome)) return outcome;
@@ -120,8 +103,8 @@ export class SegmindTransport {
 			const retryAfterMs = outcome.kind === 'http' ? outcome.retryAfterMs : undefined;
 			const delay = retryDelay(attempts, Math.random(), retryAfterMs);
 			if (api && outcome.kind === 'http' && outcome.status === 429) {
-				backoff.pauseFor(delay);
-				budget?.shrink();
+				this.pausedUntil = Math.max(this.pausedUntil, clock.now() + delay);
+				this.budget?.shrink();
 			}
 			const canRetry =
 				isRetryable(call.kind, outcome) &&
@@ -138,9 +121,10 @@ export class SegmindTransport {
 			body: call.body,
 			json: false,
 			encoding: 'text',
-			headers: call.body
-				? { 'content-type': 'application/json', accept: 'application/json' }
-				: { accept: 'application/json' },
+			headers: {
+				accept: 'application/json',
+				...(call.body && { 'content-type': 'application/json' }),
+			},
 		});
 		if (isOutcome(response)) return response;
 		const json = parseJsonBody(response.body);
@@ -155,12 +139,8 @@ export class SegmindTransport {
 			if (call.kind !== 'submit')
 				return { kind: 'http', status: 502, body: bodyText(response.body) };
 			// A submit answered 200 with no readable job may still have made one: never repeat it.
-			throw unreadableAnswer(
-				call.kind,
-				response.body,
-				call.job,
-				`${MESSAGES.unreadableHint} ${MESSAGES.noRequestIdHint}`,
-			);
+			const hint = `${MESSAGES.unreadableHint} ${MESSAGES.noRequestIdHint}`;
+			throw unreadableAnswer(call.kind, response.body, call.job, hint);
 		}
 		return httpOutcome(response, bodyText(response.body));
 	}
@@ -175,10 +155,9 @@ export class SegmindTransport {
 		}
 		try {
 			const head = await peek(body, SIGNATURE_BYTES);
-			if (head.bytes.length === 0) return { kind: 'http', status: 502, body: 'empty image body' };
-			const contentType = String(response.headers['content-type'] ?? '');
-			const type = imageTypeOf(head.bytes, contentType, call.url);
-			const source = (head.ended ? head.bytes : body) as unknown as BinaryInput;
+			if (head.length === 0) return { kind: 'http', status: 502, body: 'empty image body' };
+			const type = imageTypeOf(head, String(response.headers['content-type'] ?? ''), call.url);
+			const source = head.length < SIGNATURE_BYTES ? head : body;
 			const fileName = `${call.fileStem}.${type.extension}`;
 			const binary = await this.ctx.helpers.prepareBinaryData(source, fileName, type.mimeType);
 			return { ...binary, fileName, fileExtension: type.extension, mimeType: type.mimeType };
@@ -188,14 +167,11 @@ export class SegmindTransport {
 		}
 	}
 
-	/**
-	 * Sends one request, following redirects by hand: the key is attached only on the API's own
-	 * origin, so a poll URL or a redirect that leads elsewhere is followed without it.
-	 */
+	/** One request, its redirects followed by hand: the key goes only to the API's own origin. */
 	private async send(
 		call: Call,
 		request: Omit<IHttpRequestOptions, 'url'>,
-	): Promise<RawResponse | CallOutcome> {
+	): Promise<IN8nHttpFullResponse | CallOutcome> {
 		let url = call.url;
 		try {
 			for (let hop = 0; ; hop++) {
@@ -208,14 +184,13 @@ export class SegmindTransport {
 					ignoreHttpStatusErrors: true,
 					disableFollowRedirect: true,
 					timeout: call.timeoutMs,
+					abortSignal: this.options.signal,
 				};
-				const apiOrigin = URL.canParse(url) && new URL(url).origin === this.origin;
-				const response = (await (call.kind !== 'image' && apiOrigin
+				const toApi =
+					call.kind !== 'image' && URL.canParse(url) && new URL(url).origin === this.origin;
+				const response = (await (toApi
 					? this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, options)
-					: this.ctx.helpers.httpRequest({
-							...options,
-							abortSignal: this.options.signal,
-						}))) as RawResponse;
+					: this.ctx.helpers.httpRequest(options))) as IN8nHttpFullResponse;
 				const { location } = response.headers;
 				const redirect = response.statusCode >= 300 && response.statusCode < 400;
 				if (!redirect || typeof location !== 'string' || hop >= MAX_REDIRECTS) return response;
@@ -238,7 +213,7 @@ export class SegmindTransport {
 const isOutcome = (value: unknown): value is CallOutcome =>
 	isObject(value) && (value.kind === 'http' || value.kind === 'network');
 
-function httpOutcome(response: RawResponse, body: string): CallOutcome {
+function httpOutcome(response: IN8nHttpFullResponse, body: string): CallOutcome {
 	return {
 		kind: 'http',
 		status: response.statusCode,
@@ -254,54 +229,34 @@ function httpOutcome(response: RawResponse, body: string): CallOutcome {
 function networkCode(error: unknown): string {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
-	while (typeof current === 'object' && current !== null && !seen.has(current)) {
+	while (isObject(current) && !seen.has(current)) {
 		seen.add(current);
-		const { code, httpCode, message, messages, cause } = current as Record<string, unknown>;
-		for (const candidate of [code, httpCode]) {
-			if (typeof candidate === 'string' && /^(E[A-Z_]+|UND_ERR\w*)$/.test(candidate))
-				return candidate;
-		}
-		const texts = [message, ...(Array.isArray(messages) ? messages : [])].map(String);
-		if (texts.some((text) => /socket hang up/i.test(text))) return 'ECONNRESET';
-		if (texts.some((text) => /timeout/i.test(text))) return 'ETIMEDOUT';
-		current = cause;
+		const { code, httpCode, message, messages } = current;
+		const known = [code, httpCode].map(String).find((c) => /^(E[A-Z_]+|UND_ERR\w*)$/.test(c));
+		if (known) return known;
+		const text = [message, ...(Array.isArray(messages) ? messages : [])].join('\n');
+		if (/socket hang up/i.test(text)) return 'ECONNRESET';
+		if (/timeout/i.test(text)) return 'ETIMEDOUT';
+		current = current.cause;
 	}
 	return 'UNKNOWN_NETWORK_ERROR';
 }
 
-/**
- * Reads at least `size` bytes (or the whole body, if shorter) and puts them back in front of the
- * stream, so the stream can still be handed on whole.
- */
-async function peek(stream: ByteStream, size: number): Promise<{ bytes: Buffer; ended: boolean }> {
-	return await new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let length = 0;
-		const stop = () => {
-			stream.off('readable', onReadable);
-			stream.off('end', onEnd);
-			stream.off('error', onError);
+/** The stream's first `size` bytes, put back in front of it; fewer only when they are all of it. */
+async function peek(stream: ByteStream, size: number): Promise<Buffer> {
+	return await new Promise<Buffer>((resolve, reject) => {
+		const settle = (head: Buffer | undefined, error?: Error) => {
+			stream.off('readable', onReadable).off('end', onEnd).off('error', onError);
+			return head ? resolve(head) : reject(error);
 		};
-		const finish = (ended: boolean) => {
-			stop();
-			const bytes = Buffer.concat(chunks);
-			if (!ended) stream.unshift(bytes);
-			resolve({ bytes, ended });
-		};
+		// read(size) gives nothing until `size` bytes are in, or the rest once the stream has ended.
 		const onReadable = () => {
-			for (let chunk = stream.read(); chunk !== null; chunk = stream.read()) {
-				chunks.push(chunk);
-				length += chunk.length;
-				if (length >= size) return finish(false);
-			}
+			const head: Buffer | null = stream.read(size);
+			if (head?.length === size) stream.unshift(head);
+			if (head) settle(head);
 		};
-		const onEnd = () => finish(true);
-		const onError = (error: unknown) => {
-			stop();
-			reject(error);
-		};
-		stream.on('readable', onReadable);
-		stream.on('end', onEnd);
-		stream.on('error', onError);
+		const onEnd = () => settle(Buffer.alloc(0));
+		const onError = (error: Error) => settle(undefined, error);
+		stream.on('readable', onReadable).on('end', onEnd).on('error', onError);
 	});
 }

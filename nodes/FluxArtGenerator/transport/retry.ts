@@ -55,36 +55,20 @@ export function retryDelay(attempt: number, random: number, retryAfterMs?: numbe
  */
 export function serverWaitMs(headers: Record<string, unknown>, now: number): number | undefined {
 	const waits = [
-		parseRetryAfter(headers['retry-after'], now),
-		parseResetAt(headers['x-rate-limit-reset-at-utc'], now),
-	].filter((ms): ms is number => ms !== undefined);
+		headerTime(headers['retry-after'], (seconds) => now + seconds * 1000),
+		// Epoch seconds, or milliseconds when the number is that large.
+		headerTime(headers['x-rate-limit-reset-at-utc'], (at) => (at < 1e11 ? at * 1000 : at)),
+	].flatMap((at) => (Number.isNaN(at) ? [] : [Math.max(0, Math.round(at - now))]));
 	return waits.length ? Math.max(...waits) : undefined;
 }
 
-const headerText = (value: unknown): string | undefined => {
+/**
+ * The time a header names, NaN when it names none: a number, read by `fromNumber`, or a date. Both
+ * headers mean UTC (an HTTP date is GMT), so a date that ends in no zone name or offset is UTC.
+ */
+function headerTime(value: unknown, fromNumber: (n: number) => number): number {
 	const raw = Array.isArray(value) ? value[0] : value;
-	return typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : undefined;
-};
-
-function parseRetryAfter(value: unknown, now: number): number | undefined {
-	const text = headerText(value);
-	if (text === undefined) return undefined;
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function parseResetAt(value: unknown, now: number): number | undefined {
-	const text = headerText(value);
-	if (!text) return undefined;
-	let at: number;
-	if (/^\d+(\.\d+)?$/.test(text)) {
-		// Epoch seconds, or milliseconds when the number is that large.
-		at = Number(text) < 1e11 ? Number(text) * 1000 : Number(text);
-	} else {
-		// The header says UTC: a date written without a zone is read as UTC, not local time.
-		const zoned = /(Z|[+-]\d\d:?\d\d|GMT|UTC)$/i.test(text) ? text : `${text}Z`;
-		at = Date.parse(zoned);
-	}
-	return Number.isNaN(at) ? undefined : Math.max(0, Math.round(at - now));
+	const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	if (/^\d+(\.\d+)?$/.test(text)) return fromNumber(Number(text));
+	return Date.parse(/([a-z]|[+-]\d\d:?\d\d)$/i.test(text) ? text : `${text}Z`);
 }
