@@ -68,13 +68,11 @@ export function callFailure(call: CallKind, outcome: CallOutcome, job: JobRefere
 	if (outcome.kind === 'network') {
 		const words = networkWords(outcome.code);
 		// After a reset or a timeout nobody knows whether Segmind took the prompt: say so.
-		return call === 'submit' && !isNetworkCodeNotSent(outcome.code)
-			? fail(
-					ERROR_CODES.network,
-					MESSAGES.submitOutcomeUnknown(words),
-					MESSAGES.submitOutcomeUnknownHint(outcome.code),
-				)
-			: fail(ERROR_CODES.network, MESSAGES.network(words), MESSAGES.networkHint(outcome.code));
+		if (call === 'submit' && !isNetworkCodeNotSent(outcome.code)) {
+			const hint = MESSAGES.submitOutcomeUnknownHint(outcome.code);
+			return fail(ERROR_CODES.network, MESSAGES.submitOutcomeUnknown(words), hint);
+		}
+		return fail(ERROR_CODES.network, MESSAGES.network(words), MESSAGES.networkHint(outcome.code));
 	}
 	const parsed = parseJsonBody(outcome.body);
 	// A poll answered with an unreadable page (retried like a 502) that never cleared.
@@ -181,8 +179,7 @@ function fromSegmindError(node: INode, error: SegmindError, itemIndex: number, s
 					httpCode: String(httpStatus),
 				});
 	Object.assign(nodeError.context, context);
-	// n8n swaps any message containing a socket code (ECONNRESET, ...) for generic advice such as
-	// "You can retry the request immediately", which is wrong after a submit: keep ours.
+	// n8n swaps a message naming a socket code for its generic advice (see NETWORK_WORDS): keep ours.
 	nodeError.message = message;
 	return nodeError;
 }
