@@ -20,17 +20,12 @@ export interface JobReference {
 	imageUrl?: string;
 }
 
-export interface SegmindErrorDetails extends JobReference {
-	description: string;
-	/** The HTTP status Segmind answered with, when the failure is an HTTP answer. */
-	httpStatus?: number;
-}
-
 export class SegmindError extends Error {
 	constructor(
 		readonly code: ErrorCode,
 		message: string,
-		readonly details: SegmindErrorDetails,
+		/** httpStatus: set when the failure is Segmind's HTTP answer (n8n then gets a NodeApiError). */
+		readonly details: JobReference & { description: string; httpStatus?: number },
 	) {
 		super(message);
 		this.name = 'SegmindError';
@@ -43,6 +38,12 @@ export class SegmindError extends Error {
 	}
 }
 
+/** The error code, the message, and what to do. */
+type Failure = [ErrorCode, string, string];
+
+const failure = (job: JobReference, [code, message, description]: Failure, httpStatus?: number) =>
+	new SegmindError(code, message, { ...job, description, httpStatus });
+
 /** What one HTTP call ended with, when it did not end with an answer the caller can use. */
 export type CallOutcome =
 	| { kind: 'http'; status: number; body: string; retryAfterMs?: number }
@@ -52,8 +53,8 @@ export type CallKind = 'submit' | 'poll' | 'credits' | 'image';
 
 /** The error for a call that failed for good (after whatever retries were allowed). */
 export function callFailure(call: CallKind, outcome: CallOutcome, job: JobReference): SegmindError {
-	const fail = (code: ErrorCode, message: string, description: string, httpStatus?: number) =>
-		new SegmindError(code, message, { ...job, description, httpStatus });
+	const fail = (code: ErrorCode, message: string, hint: string, httpStatus?: number) =>
+		failure(job, [code, message, hint], httpStatus);
 	if (call === 'image') {
 		const hint = MESSAGES.imageHint(job.imageUrl ?? '');
 		if (outcome.kind === 'network')
@@ -67,13 +68,11 @@ export function callFailure(call: CallKind, outcome: CallOutcome, job: JobRefere
 	if (outcome.kind === 'network') {
 		const words = networkWords(outcome.code);
 		// After a reset or a timeout nobody knows whether Segmind took the prompt: say so.
-		return call === 'submit' && !isNetworkCodeNotSent(outcome.code)
-			? fail(
-					ERROR_CODES.network,
-					MESSAGES.submitOutcomeUnknown(words),
-					MESSAGES.submitOutcomeUnknownHint(outcome.code),
-				)
-			: fail(ERROR_CODES.network, MESSAGES.network(words), MESSAGES.networkHint(outcome.code));
+		if (call === 'submit' && !isNetworkCodeNotSent(outcome.code)) {
+			const hint = MESSAGES.submitOutcomeUnknownHint(outcome.code);
+			return fail(ERROR_CODES.network, MESSAGES.submitOutcomeUnknown(words), hint);
+		}
+		return fail(ERROR_CODES.network, MESSAGES.network(words), MESSAGES.networkHint(outcome.code));
 	}
 	const parsed = parseJsonBody(outcome.body);
 	// A poll answered with an unreadable page (retried like a 502) that never cleared.
@@ -84,24 +83,19 @@ export function callFailure(call: CallKind, outcome: CallOutcome, job: JobRefere
 	return fail(code, message, `${hint} Segmind said: ${reason}`, outcome.status);
 }
 
-type Failure = [ErrorCode, string, string];
-
-/** Segmind's answers that are not a success: the error code, the message, and what to do. */
+/** Segmind's answers that are not a success. */
 function httpFailure(status: number, call: CallKind, job: JobReference, reason: string): Failure {
 	const workflow = job.workflowId ?? '?';
-	if (status === 404 && call === 'poll' && job.requestId)
-		return [
-			ERROR_CODES.notFound,
-			MESSAGES.unknownRequest(job.requestId),
-			MESSAGES.unknownRequestHint,
-		];
+	const polledId = call === 'poll' ? job.requestId : undefined;
 	const credits: Failure = [ERROR_CODES.credits, MESSAGES.credits(status), MESSAGES.creditsHint];
 	const known: Record<number, Failure> = {
 		401: [ERROR_CODES.auth, MESSAGES.auth(status), MESSAGES.authHint],
 		402: credits,
 		406: credits,
 		403: [ERROR_CODES.forbidden, MESSAGES.forbidden(workflow), MESSAGES.forbiddenHint],
-		404: [ERROR_CODES.notFound, MESSAGES.unknownWorkflow(workflow), MESSAGES.unknownWorkflowHint],
+		404: polledId
+			? [ERROR_CODES.notFound, MESSAGES.unknownRequest(polledId), MESSAGES.unknownRequestHint]
+			: [ERROR_CODES.notFound, MESSAGES.unknownWorkflow(workflow), MESSAGES.unknownWorkflowHint],
 		422: [ERROR_CODES.invalidInput, MESSAGES.invalidInput(reason), MESSAGES.invalidInputHint],
 		429: [ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint],
 	};
@@ -114,42 +108,30 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 export const isNetworkCodeNotSent = (code: string) => NOT_SENT.has(code);
 
 /** An answer that is not the JSON Segmind documents. */
-export function unreadableAnswer(
-	call: CallKind,
-	body: unknown,
-	job: JobReference,
-	description: string,
-): SegmindError {
-	return new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.unreadable(call, excerpt(body)), {
-		...job,
-		description,
-	});
+export function unreadableAnswer(call: CallKind, body: unknown, job: JobReference, hint: string) {
+	const text = bodyText(body).replace(/\s+/g, ' ').trim();
+	const shown = text.length > 120 ? `"${text.slice(0, 120)}…"` : `"${text}"`;
+	const message = MESSAGES.unreadable(call, text ? shown : 'the body was empty');
+	return failure(job, [ERROR_CODES.invalidResponse, message, hint]);
 }
 
 /** A job seen as done that gave no image: it failed, or its answer holds no image URL. */
-export function finishedWithoutImage(job: JobStatus, reference: JobReference): SegmindError {
-	const requestId = reference.requestId ?? '';
-	if (job.state === 'failed')
-		return new SegmindError(
-			ERROR_CODES.failed,
-			MESSAGES.jobFailed(requestId, job.failureReason ?? ''),
-			{ ...reference, description: MESSAGES.jobFailedHint },
-		);
-	const names = job.outputNames.length ? job.outputNames.join(', ') : 'none';
-	return new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.noImage(requestId, names), {
-		...reference,
-		description: MESSAGES.noImageHint,
-	});
+export function finishedWithoutImage(job: JobStatus, reference: JobReference) {
+	const { requestId = '' } = reference;
+	if (job.state === 'failed') {
+		const message = MESSAGES.jobFailed(requestId, job.failureReason ?? '');
+		return failure(reference, [ERROR_CODES.failed, message, MESSAGES.jobFailedHint]);
+	}
+	const message = MESSAGES.noImage(requestId, job.outputNames.join(', ') || 'none');
+	return failure(reference, [ERROR_CODES.invalidResponse, message, MESSAGES.noImageHint]);
 }
 
 /** The timeout passed first; the message names how to collect the job later. */
 export function timedOut(reference: JobReference, timeoutMs: number, lastStatus: string) {
-	const requestId = reference.requestId ?? '';
-	return new SegmindError(
-		ERROR_CODES.timeout,
-		MESSAGES.timeout(requestId, Math.round(timeoutMs / 1000), lastStatus || 'none'),
-		{ ...reference, description: MESSAGES.timeoutHint(requestId, reference.pollUrl ?? '') },
-	);
+	const { requestId = '', pollUrl = '' } = reference;
+	const message = MESSAGES.timeout(requestId, Math.round(timeoutMs / 1000), lastStatus || 'none');
+	const hint = MESSAGES.timeoutHint(requestId, pollUrl);
+	return failure(reference, [ERROR_CODES.timeout, message, hint]);
 }
 
 /**
@@ -165,12 +147,9 @@ export function itemError(
 	own: LedgerEntry | undefined,
 ): NodeApiError | NodeOperationError {
 	if (caught instanceof SegmindError) return fromSegmindError(node, caught, itemIndex, secret);
-	const error =
-		caught instanceof NodeApiError || caught instanceof NodeOperationError
-			? caught
-			: new NodeOperationError(node, caught instanceof Error ? caught : String(caught), {
-					itemIndex,
-				});
+	const isNodeError = caught instanceof NodeApiError || caught instanceof NodeOperationError;
+	const cause = caught instanceof Error ? caught : String(caught);
+	const error = isNodeError ? caught : new NodeOperationError(node, cause, { itemIndex });
 	if (!own || error.context.request_id) return error;
 	Object.assign(error.context, { request_id: own.request_id, poll_url: own.poll_url ?? null });
 	error.description =
@@ -178,46 +157,35 @@ export function itemError(
 	return error;
 }
 
-function fromSegmindError(
-	node: INode,
-	error: SegmindError,
-	itemIndex: number,
-	secret: string,
-): NodeApiError | NodeOperationError {
-	const { details } = error;
+function fromSegmindError(node: INode, error: SegmindError, itemIndex: number, secret: string) {
+	const { requestId, pollUrl, imageUrl, description, httpStatus } = error.details;
 	const message = redact(error.message, secret);
 	const jobHint =
-		!details.requestId || details.description.includes(details.requestId)
+		!requestId || description.includes(requestId)
 			? ''
-			: ` Segmind request ID: ${details.requestId}${details.pollUrl ? ` (poll URL ${details.pollUrl})` : ''}.`;
-	const description = redact(`${details.description}${jobHint}`, secret);
+			: ` Segmind request ID: ${requestId}${pollUrl ? ` (poll URL ${pollUrl})` : ''}.`;
+	const options = { message, description: redact(`${description}${jobHint}`, secret), itemIndex };
 	const context = {
 		code: error.code,
-		request_id: details.requestId || null,
-		poll_url: details.pollUrl || null,
-		image_output: details.imageUrl || null,
+		request_id: requestId || null,
+		poll_url: pollUrl || null,
+		image_output: imageUrl || null,
 	};
 	const nodeError =
-		details.httpStatus !== undefined
-			? new NodeApiError(node, { ...context, message } as JsonObject, {
-					message,
-					description,
-					httpCode: String(details.httpStatus),
-					itemIndex,
-				})
-			: new NodeOperationError(node, message, { description, itemIndex });
+		httpStatus === undefined
+			? new NodeOperationError(node, message, options)
+			: new NodeApiError(node, { ...context, message } as JsonObject, {
+					...options,
+					httpCode: String(httpStatus),
+				});
 	Object.assign(nodeError.context, context);
-	// n8n swaps any message containing a socket code (ECONNRESET, ...) for generic advice such as
-	// "You can retry the request immediately", which is wrong after a submit: keep ours.
+	// n8n swaps a message naming a socket code for its generic advice (see NETWORK_WORDS): keep ours.
 	nodeError.message = message;
 	return nodeError;
 }
 
 /** n8n drops the node's whole output with this error: name every job already paid for. */
-export function withOtherJobs<T extends NodeApiError | NodeOperationError>(
-	error: T,
-	others: LedgerEntry[],
-): T {
+export function withOtherJobs(error: NodeApiError | NodeOperationError, others: LedgerEntry[]) {
 	if (others.length === 0) return error;
 	error.context.other_jobs = others.map((entry) => ({ ...entry }));
 	const list = others
@@ -237,28 +205,19 @@ export function errorItemJson(error: NodeApiError | NodeOperationError): JsonObj
 	return {
 		error: error.message,
 		...(error.description ? { description: error.description } : {}),
-		code: (code as string) ?? null,
-		request_id: (request_id as string) ?? null,
+		code: code ?? null,
+		request_id: request_id ?? null,
 		...(poll_url ? { poll_url } : {}),
 		...(image_output ? { image_output } : {}),
 	};
 }
 
 /** Removes a secret from any text that may reach the user (a proxy may echo the key back). */
-function redact(text: string, secret: string | undefined): string {
-	if (!secret || secret.length < 4) return text;
-	return text.split(secret).join('[redacted]');
-}
-
-function excerpt(body: unknown): string {
-	const text = bodyText(body).replace(/\s+/g, ' ').trim();
-	if (!text) return 'the body was empty';
-	return text.length > 120 ? `"${text.slice(0, 120)}…"` : `"${text}"`;
+function redact(text: string, secret: string): string {
+	return secret.length < 4 ? text : text.split(secret).join('[redacted]');
 }
 
 export function bodyText(body: unknown): string {
-	if (typeof body === 'string') return body;
-	if (body === undefined || body === null) return '';
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	return JSON.stringify(body);
+	if (typeof body === 'string' || Buffer.isBuffer(body)) return body.toString();
+	return body === undefined || body === null ? '' : JSON.stringify(body);
 }

@@ -11,19 +11,12 @@ const KNOWN: Array<[string, string, number[]]> = [
 	['image/gif', 'gif', [0x47, 0x49, 0x46, 0x38]],
 ];
 
-export function imageTypeOf(
-	head: Buffer,
-	contentType: string,
-	url: string,
-): { mimeType: string; extension: string } {
+export function imageTypeOf(head: Buffer, contentType: string, url: string) {
 	const mime = contentType.split(';')[0].trim().toLowerCase();
 	const extension = /\.([a-z0-9]{2,5})(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase();
 	const known =
-		KNOWN.find(
-			([, , signature]) =>
-				head.length >= signature.length &&
-				signature.every((byte, i) => byte < 0 || head[i] === byte),
-		) ??
+		// No signature ends in -1 and head[i] past the end is undefined: a short head never matches.
+		KNOWN.find(([, , signature]) => signature.every((byte, i) => byte < 0 || head[i] === byte)) ??
 		KNOWN.find(([type]) => type === (mime === 'image/jpg' ? 'image/jpeg' : mime)) ??
 		KNOWN.find(([, ext]) => ext === (extension === 'jpeg' ? 'jpg' : extension));
 	if (known) return { mimeType: known[0], extension: known[1] };
