@@ -161,17 +161,10 @@ export const optionsField = (
 	options: names.map((name) => OPTION_FIELDS[name]),
 });
 
-export interface JobOptions {
-	timeoutMs: number;
-	maxIntervalMs: number;
-	requestTimeoutMs: number;
-	outputKey: string;
-	binaryPropertyName: string;
-	extraInputs: IDataObject;
-}
+export type JobOptions = ReturnType<typeof readOptions>;
 
 /** Reads and checks the options of one item; bad values fail the item before any request. */
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): JobOptions {
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number) {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const number = (name: string, fallback: number) =>
 		options[name] === undefined ? fallback : Number(options[name]);
