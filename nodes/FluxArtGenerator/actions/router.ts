@@ -68,7 +68,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const results: INodeExecutionData[] = new Array(items.length);
 	let next = 0;
-	let fatal: { error: unknown; itemIndex: number } | undefined;
+	/** What to throw once every worker has stopped. */
+	let fatal: (() => unknown) | undefined;
 	const worker = async () => {
 		while (fatal === undefined && next < items.length) {
 			const itemIndex = next++;
@@ -77,7 +78,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			} catch (caught) {
 				// A stop by the user is never turned into an error item: the run must end.
 				if (caught instanceof ExecutionCancelledError) {
-					fatal ??= { error: caught, itemIndex };
+					fatal ??= () => caught;
 					return;
 				}
 				const error = itemError(
@@ -85,7 +86,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					caught,
 					itemIndex,
 					run.secret,
-					run.ledger.entryFor(itemIndex),
+					run.ledger.get(itemIndex),
 				);
 				if (this.continueOnFail()) {
 					results[itemIndex] = { json: errorItemJson(error), pairedItem: { item: itemIndex } };
@@ -93,7 +94,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				}
 				// No new item starts; items already submitted finish their wait, so the error can
 				// name their images (n8n discards this node's output with it).
-				fatal ??= { error, itemIndex };
+				fatal ??= () => withOtherJobs(error, run.ledger.othersThan(itemIndex));
 				return;
 			}
 		}
@@ -101,11 +102,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	await Promise.all(Array.from({ length: Math.min(run.concurrency, items.length) }, worker));
 	// Saved before any error is thrown: what was learned is as true when an item failed.
 	run.durations.saveTo(this.getWorkflowStaticData('node'));
-
-	if (fatal) {
-		const { error, itemIndex } = fatal;
-		if (error instanceof ExecutionCancelledError) throw error;
-		throw withOtherJobs(error as ReturnType<typeof itemError>, run.ledger.othersThan(itemIndex));
-	}
+	if (fatal) throw fatal();
 	return [results];
 }
