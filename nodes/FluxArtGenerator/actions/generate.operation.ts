@@ -3,7 +3,7 @@ import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { downloadImageField, optionsField, promptFields } from './fields';
 import { SegmindJob } from './job';
-import type { RunContext } from './job';
+import type { RunContext } from './router';
 
 export const operation = {
 	name: 'Generate',

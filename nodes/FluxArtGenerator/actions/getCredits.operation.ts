@@ -4,7 +4,7 @@ import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { LONE_CALL_TIMEOUTS } from '../constants';
 import { parseCreditsBody } from '../helpers/responses';
 import { optionsField, readOptions } from './fields';
-import type { RunContext } from './job';
+import type { RunContext } from './router';
 
 export const operation = {
 	name: 'Get Credits',

@@ -3,33 +3,18 @@
  * for, and its image downloaded. Every failure leaves here as a SegmindError that names the job,
  * and every job paid for is entered in the run's ledger, so no request ID is dropped.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, LONE_CALL_TIMEOUTS, MESSAGES } from '../constants';
-import type { JobDurations } from '../helpers/durations';
 import { finishedWithoutImage, SegmindError, timedOut } from '../helpers/errors';
 import type { JobReference } from '../helpers/errors';
-import type { JobLedger } from '../helpers/ledger';
 import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
-import type { Clock } from '../helpers/polling';
 import { parseJobStatus, parseSubmitAnswer, resolvePollUrl } from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
-import type { ApiCall, SegmindReply, SegmindTransport } from '../transport';
+import type { ApiCall, SegmindReply } from '../transport';
 import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
-
-/** What one execution shares between its items. */
-export interface RunContext {
-	ctx: IExecuteFunctions;
-	transport: SegmindTransport;
-	clock: Clock;
-	/** The credential's Base URL, without a trailing slash. */
-	baseUrl: string;
-	/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
-	ledger: JobLedger;
-	/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
-	durations: JobDurations;
-}
+import type { RunContext } from './router';
 
 export interface FinishedJob {
 	imageUrl: string;

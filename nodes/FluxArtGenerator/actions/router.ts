@@ -13,20 +13,20 @@ import { JobDurations, readStoredDurations } from '../helpers/durations';
 import { errorItemJson, itemError, withOtherJobs } from '../helpers/errors';
 import { JobLedger } from '../helpers/ledger';
 import { SegmindTransport } from '../transport';
+import type { Operation } from './fields';
 import * as generate from './generate.operation';
 import * as getCredits from './getCredits.operation';
 import * as getResult from './getResult.operation';
-import type { RunContext } from './job';
 import * as submit from './submit.operation';
 
 /** The node's operations: its Operation options, its subtitle and the router all read this map. */
 export const OPERATIONS = { generate, submit, getResult, getCredits };
-type Operation = keyof typeof OPERATIONS;
 
-/** What the whole run shares; the run-wide options are read once, from the first item. */
-async function startRun(
-	ctx: IExecuteFunctions,
-): Promise<RunContext & { concurrency: number; secret: string }> {
+/** What one execution shares between its items. */
+export type RunContext = Awaited<ReturnType<typeof startRun>>;
+
+/** The run-wide options are read once, from the first item. */
+async function startRun(ctx: IExecuteFunctions) {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = (String(credentials.baseUrl ?? '').trim() || DEFAULT_BASE_URL).replace(
 		/\/+$/,
@@ -45,13 +45,10 @@ async function startRun(
 		ctx,
 		clock,
 		baseUrl,
-		transport: new SegmindTransport(ctx, {
-			baseUrl,
-			clock,
-			perMinute,
-			signal,
-		}),
+		transport: new SegmindTransport(ctx, { baseUrl, clock, perMinute, signal }),
+		/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
 		ledger: new JobLedger(),
+		/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
 		durations: new JobDurations(readStoredDurations(ctx.getWorkflowStaticData('node'))),
 		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY))),
 		// Kept only to scrub it from anything shown to the user.
