@@ -79,22 +79,19 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 
 	// The first look is immediate: the job may have finished long ago.
 	const first = await job.check();
-	const base = { request_id: requestId || null, poll_url: job.reference.pollUrl };
 	if (!wait && first.state === 'pending') {
 		return {
-			json: { ...base, status: first.status, done: false, remaining_credits: job.credits },
+			json: {
+				request_id: requestId || null,
+				poll_url: job.reference.pollUrl,
+				status: first.status,
+				done: false,
+				remaining_credits: job.credits,
+			},
 			pairedItem: { item: itemIndex },
 		};
 	}
 	const finished = wait ? await job.waitForImage() : job.finished();
-	const json = {
-		image_output: finished.imageUrl,
-		remaining_credits: job.credits,
-		...base,
-		status: finished.status,
-		done: true,
-		elapsed_ms: finished.elapsedMs,
-		polls: finished.polls + 1,
-	};
-	return await job.output(json, download ? options.binaryPropertyName : undefined);
+	const fields = { poll_url: job.reference.pollUrl, status: finished.status, done: true };
+	return await job.output(finished, fields, download);
 }
