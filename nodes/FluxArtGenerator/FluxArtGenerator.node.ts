@@ -1,10 +1,5 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { OPERATIONS, router } from './actions/router';
 import { CREDENTIAL_TYPE } from './constants';
@@ -40,7 +35,6 @@ export class FluxArtGenerator implements INodeType {
 			...Object.values(OPERATIONS).flatMap((module) => module.description),
 		],
 	};
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
-	}
+
+	execute = router;
 }
