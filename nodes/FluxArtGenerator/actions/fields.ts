@@ -148,10 +148,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 };
 
 /** The Options collection of an operation, holding the named options in the order given. */
-export const optionsField = (
-	operation: Operation,
-	names: Array<keyof typeof OPTION_FIELDS>,
-): INodeProperties => ({
+export const optionsField = (operation: Operation, names: string[]): INodeProperties => ({
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
@@ -187,11 +184,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number) {
 	};
 }
 
-function readExtraInputs(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	options: IDataObject,
-): IDataObject {
+function readExtraInputs(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject) {
 	const fail = (message: string) =>
 		new NodeOperationError(ctx.getNode(), message, {
 			description: MESSAGES.extraInputsHint,

@@ -79,19 +79,14 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 
 	// The first look is immediate: the job may have finished long ago.
 	const first = await job.check();
+	const base = { request_id: requestId || null, poll_url: job.reference.pollUrl };
 	if (!wait && first.state === 'pending') {
 		return {
-			json: {
-				request_id: requestId || null,
-				poll_url: job.reference.pollUrl,
-				status: first.status,
-				done: false,
-				remaining_credits: job.credits,
-			},
+			json: { ...base, status: first.status, done: false, remaining_credits: job.credits },
 			pairedItem: { item: itemIndex },
 		};
 	}
 	const finished = wait ? await job.waitForImage() : job.finished();
-	const fields = { poll_url: job.reference.pollUrl, status: finished.status, done: true };
+	const fields = { poll_url: base.poll_url, status: finished.status, done: true };
 	return await job.output(finished, fields, download);
 }

@@ -3,7 +3,7 @@
  * for, and its image downloaded. Every failure leaves here as a SegmindError that names the job,
  * and every job paid for is entered in the run's ledger, so no request ID is dropped.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, LONE_CALL_TIMEOUTS, MESSAGES } from '../constants';
 import { finishedWithoutImage, SegmindError, timedOut } from '../helpers/errors';
@@ -15,6 +15,8 @@ import type { ApiCall } from '../transport';
 import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
 import type { RunContext } from './router';
+
+type FinishedJob = ReturnType<SegmindJob['finished']>;
 
 export class SegmindJob {
 	/** The latest `x-remaining-credits` reading seen for this job (null: none yet). */
@@ -65,9 +67,8 @@ export class SegmindJob {
 		job.reference.pollUrl = resolvePollUrl(answer.pollUrl, run.baseUrl, job.reference.requestId);
 		job.status = answer.job;
 		run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.reference.pollUrl });
-		// At info level, so n8n's log keeps every paid job even if this process dies before the end
-		// (a worker killed mid-wait): Get Result collects it by this request ID.
-		// n8n's default text log prints only the message: it names the execution and item too.
+		// At info level, so n8n's log keeps every paid job even if a worker is killed mid-wait (Get
+		// Result collects it); n8n's text log prints only the message, so it names execution and item.
 		const executionId = run.ctx.getExecutionId();
 		run.ctx.logger.info(
 			`Segmind accepted request ${job.requestId} (execution ${executionId}, item ${itemIndex})`,
@@ -152,11 +153,7 @@ export class SegmindJob {
 	 * The item for a finished job, `fields` between its request ID and its timings, with its image
 	 * as binary data when asked (never with the key).
 	 */
-	async output(
-		finished: ReturnType<SegmindJob['finished']>,
-		fields: IDataObject,
-		download: boolean,
-	): Promise<INodeExecutionData> {
+	async output(finished: FinishedJob, fields: IDataObject, download: boolean) {
 		const json = {
 			image_output: finished.imageUrl,
 			remaining_credits: this.credits,

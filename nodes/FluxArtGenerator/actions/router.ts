@@ -28,10 +28,8 @@ export type RunContext = Awaited<ReturnType<typeof startRun>>;
 /** The run-wide options are read once, from the first item. */
 async function startRun(ctx: IExecuteFunctions) {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = (String(credentials.baseUrl ?? '').trim() || DEFAULT_BASE_URL).replace(
-		/\/+$/,
-		'',
-	);
+	const givenUrl = String(credentials.baseUrl ?? '').trim();
+	const baseUrl = (givenUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
 	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
 		throw new NodeOperationError(ctx.getNode(), MESSAGES.invalidBaseUrl(baseUrl), {
 			description: MESSAGES.invalidBaseUrlHint,
