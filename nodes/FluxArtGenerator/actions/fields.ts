@@ -191,10 +191,7 @@ function readExtraInputs(ctx: IExecuteFunctions, itemIndex: number, options: IDa
 			itemIndex,
 		});
 	const inputs: IDataObject = {};
-	const pairs = ((options.extraInputs as IDataObject | undefined)?.input ?? []) as Array<{
-		name?: string;
-		value?: unknown;
-	}>;
+	const pairs = ((options.extraInputs as IDataObject | undefined)?.input ?? []) as IDataObject[];
 	for (const { name, value } of pairs) {
 		if (String(name ?? '').trim()) inputs[String(name).trim()] = value ?? '';
 	}

@@ -23,7 +23,6 @@ export class SegmindJob {
 	credits: number | null = null;
 	/** The job as last seen (the submit's answer, or a check). */
 	status: JobStatus = { state: 'pending', status: '', outputNames: [] };
-	/** How many times the job was checked. */
 	private checks = 0;
 	private readonly startedAt = this.run.clock.now();
 

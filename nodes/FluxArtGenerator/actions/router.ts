@@ -57,6 +57,7 @@ async function startRun(ctx: IExecuteFunctions) {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const run = await startRun(this);
+	const node = this.getNode();
 	// Saved workflows from before operations existed have no `operation`: they generate.
 	const operation = this.getNodeParameter('operation', 0, 'generate') as Operation;
 	const { execute } = OPERATIONS[operation] ?? generate;
@@ -76,13 +77,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					fatal ??= () => caught;
 					return;
 				}
-				const error = itemError(
-					this.getNode(),
-					caught,
-					itemIndex,
-					run.secret,
-					run.ledger.get(itemIndex),
-				);
+				const error = itemError(node, caught, itemIndex, run.secret, run.ledger.get(itemIndex));
 				if (this.continueOnFail()) {
 					results[itemIndex] = { json: errorItemJson(error), pairedItem: { item: itemIndex } };
 					continue;

@@ -27,9 +27,8 @@ export function executionClock(signal: AbortSignal | undefined): Clock {
 				woken = !local.signal.aborted;
 				local.abort();
 			});
-			// n8n-workflow 2.8 (n8n 2.8.4) exports `sleepWithAbort(ms, signal)`; n8n-workflow 2.41 (n8n
-			// 2.41.1) no longer does, and its `sleep(ms, signal)` takes the signal instead. The package
-			// runs in whichever n8n the user has, so it takes the one that exists (n8n supplies it).
+			// n8n-workflow 2.8 (n8n 2.8.4) exports `sleepWithAbort(ms, signal)`, 2.41 (n8n 2.41.1) only
+			// `sleep(ms, signal)`; n8n supplies n8n-workflow, so the package takes the one that exists.
 			const { sleepWithAbort, sleep } = n8nWorkflow as unknown as Record<string, AbortableSleep>;
 			const outcome = await (sleepWithAbort ?? sleep)(ms, local.signal).then(
 				() => ({ slept: true as const }),
