@@ -5,12 +5,6 @@ import { downloadImageField, optionsField, promptFields } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './router';
 
-export const operation = {
-	name: 'Generate',
-	action: 'Generate an image from a prompt',
-	description: 'Submit a prompt, wait for the image and output it',
-};
-
 export const description = [
 	...promptFields(['generate']),
 	downloadImageField(['generate']),

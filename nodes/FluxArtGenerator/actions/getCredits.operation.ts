@@ -6,12 +6,6 @@ import { parseCreditsBody } from '../helpers/responses';
 import { optionsField, readOptions } from './fields';
 import type { RunContext } from './router';
 
-export const operation = {
-	name: 'Get Credits',
-	action: 'Get the account credits',
-	description: "Read the account's remaining credits (free of charge)",
-};
-
 export const description = [optionsField('getCredits', ['requestTimeout'])];
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {

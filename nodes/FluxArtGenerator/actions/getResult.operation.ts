@@ -12,12 +12,6 @@ import { downloadImageField, optionsField, readOptions } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './router';
 
-export const operation = {
-	name: 'Get Result',
-	action: 'Get the result of a request',
-	description: 'Check on or wait for a job submitted earlier, by its request ID',
-};
-
 const show = { show: { operation: ['getResult'] } };
 
 export const description: INodeProperties[] = [

@@ -19,7 +19,7 @@ import * as getCredits from './getCredits.operation';
 import * as getResult from './getResult.operation';
 import * as submit from './submit.operation';
 
-/** The node's operations: its Operation options, its subtitle and the router all read this map. */
+/** The node's operations by their Operation value: their parameters and how they run. */
 export const OPERATIONS = { generate, submit, getResult, getCredits };
 
 /** What one execution shares between its items. */

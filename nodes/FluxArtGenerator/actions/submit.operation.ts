@@ -9,12 +9,6 @@ import { optionsField, promptFields } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './router';
 
-export const operation = {
-	name: 'Submit',
-	action: 'Submit a prompt without waiting',
-	description: 'Submit a prompt and output its request ID at once; collect it with Get Result',
-};
-
 export const description = [
 	...promptFields(['submit']),
 	optionsField('submit', [
