@@ -37,9 +37,7 @@ export class SegmindApi implements ICredentialType {
 
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
-		properties: {
-			headers: { 'x-api-key': '={{$credentials.apiKey}}' },
-		},
+		properties: { headers: { 'x-api-key': '={{$credentials.apiKey}}' } },
 	};
 
 	// Reading the balance spends no credits, so testing the credential is free.

@@ -1,10 +1,5 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { OPERATIONS, router } from './actions/router';
 import { CREDENTIAL_TYPE } from './constants';
@@ -16,7 +11,7 @@ export class FluxArtGenerator implements INodeType {
 		icon: { light: 'file:segmind.svg', dark: 'file:segmind.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		// n8n's lint wants the subtitle as a literal; test/unit/package.test.ts holds it to OPERATIONS.
+		// n8n's lint wants the subtitle as a literal; test/unit/package.test.ts holds it to the options.
 		subtitle:
 			'={{ {"generate": "Generate", "submit": "Submit", "getResult": "Get Result", "getCredits": "Get Credits"}[$parameter["operation"]] || "Generate" }}',
 		description:
@@ -33,14 +28,37 @@ export class FluxArtGenerator implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				default: 'generate',
-				options: Object.entries(OPERATIONS)
-					.map(([value, { operation }]) => ({ ...operation, value }))
-					.sort((a, b) => a.name.localeCompare(b.name)),
+				options: [
+					{
+						name: 'Generate',
+						value: 'generate',
+						action: 'Generate an image from a prompt',
+						description: 'Submit a prompt, wait for the image and output it',
+					},
+					{
+						name: 'Get Credits',
+						value: 'getCredits',
+						action: 'Get the account credits',
+						description: "Read the account's remaining credits (free of charge)",
+					},
+					{
+						name: 'Get Result',
+						value: 'getResult',
+						action: 'Get the result of a request',
+						description: 'Check on or wait for a job submitted earlier, by its request ID',
+					},
+					{
+						name: 'Submit',
+						value: 'submit',
+						action: 'Submit a prompt without waiting',
+						description:
+							'Submit a prompt and output its request ID at once; collect it with Get Result',
+					},
+				],
 			},
 			...Object.values(OPERATIONS).flatMap((module) => module.description),
 		],
 	};
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
-	}
+
+	execute = router;
 }

@@ -148,10 +148,7 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 };
 
 /** The Options collection of an operation, holding the named options in the order given. */
-export const optionsField = (
-	operation: Operation,
-	names: Array<keyof typeof OPTION_FIELDS>,
-): INodeProperties => ({
+export const optionsField = (operation: Operation, names: string[]): INodeProperties => ({
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
@@ -161,17 +158,10 @@ export const optionsField = (
 	options: names.map((name) => OPTION_FIELDS[name]),
 });
 
-export interface JobOptions {
-	timeoutMs: number;
-	maxIntervalMs: number;
-	requestTimeoutMs: number;
-	outputKey: string;
-	binaryPropertyName: string;
-	extraInputs: IDataObject;
-}
+export type JobOptions = ReturnType<typeof readOptions>;
 
 /** Reads and checks the options of one item; bad values fail the item before any request. */
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): JobOptions {
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number) {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const number = (name: string, fallback: number) =>
 		options[name] === undefined ? fallback : Number(options[name]);
@@ -194,21 +184,14 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): JobOptio
 	};
 }
 
-function readExtraInputs(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	options: IDataObject,
-): IDataObject {
+function readExtraInputs(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject) {
 	const fail = (message: string) =>
 		new NodeOperationError(ctx.getNode(), message, {
 			description: MESSAGES.extraInputsHint,
 			itemIndex,
 		});
 	const inputs: IDataObject = {};
-	const pairs = ((options.extraInputs as IDataObject | undefined)?.input ?? []) as Array<{
-		name?: string;
-		value?: unknown;
-	}>;
+	const pairs = ((options.extraInputs as IDataObject | undefined)?.input ?? []) as IDataObject[];
 	for (const { name, value } of pairs) {
 		if (String(name ?? '').trim()) inputs[String(name).trim()] = value ?? '';
 	}

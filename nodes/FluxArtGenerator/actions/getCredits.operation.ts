@@ -1,18 +1,12 @@
 /** Get Credits: the account's balance, from the one call that spends nothing. */
-import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import { LONE_CALL_TIMEOUTS } from '../constants';
 import { parseCreditsBody } from '../helpers/responses';
 import { optionsField, readOptions } from './fields';
-import type { RunContext } from './job';
+import type { RunContext } from './router';
 
-export const operation = {
-	name: 'Get Credits',
-	action: 'Get the account credits',
-	description: "Read the account's remaining credits (free of charge)",
-};
-
-export const description: INodeProperties[] = [optionsField('getCredits', ['requestTimeout'])];
+export const description = [optionsField('getCredits', ['requestTimeout'])];
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
 	const { requestTimeoutMs } = readOptions(run.ctx, itemIndex);

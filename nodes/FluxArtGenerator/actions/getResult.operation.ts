@@ -10,13 +10,7 @@ import { MESSAGES } from '../constants';
 import { requestIdFromPollUrl } from '../helpers/responses';
 import { downloadImageField, optionsField, readOptions } from './fields';
 import { SegmindJob } from './job';
-import type { RunContext } from './job';
-
-export const operation = {
-	name: 'Get Result',
-	action: 'Get the result of a request',
-	description: 'Check on or wait for a job submitted earlier, by its request ID',
-};
+import type { RunContext } from './router';
 
 const show = { show: { operation: ['getResult'] } };
 
@@ -87,14 +81,6 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		};
 	}
 	const finished = wait ? await job.waitForImage() : job.finished();
-	const json = {
-		image_output: finished.imageUrl,
-		remaining_credits: job.credits,
-		...base,
-		status: finished.status,
-		done: true,
-		elapsed_ms: finished.elapsedMs,
-		polls: finished.polls + 1,
-	};
-	return await job.output(json, download ? options.binaryPropertyName : undefined);
+	const fields = { poll_url: base.poll_url, status: finished.status, done: true };
+	return await job.output(finished, fields, download);
 }

@@ -3,44 +3,27 @@
  * for, and its image downloaded. Every failure leaves here as a SegmindError that names the job,
  * and every job paid for is entered in the run's ledger, so no request ID is dropped.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, LONE_CALL_TIMEOUTS, MESSAGES } from '../constants';
-import type { JobDurations } from '../helpers/durations';
 import { finishedWithoutImage, SegmindError, timedOut } from '../helpers/errors';
 import type { JobReference } from '../helpers/errors';
-import type { JobLedger } from '../helpers/ledger';
 import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
-import type { Clock } from '../helpers/polling';
 import { parseJobStatus, parseSubmitAnswer, resolvePollUrl } from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
-import type { ApiCall, SegmindReply, SegmindTransport } from '../transport';
+import type { ApiCall } from '../transport';
 import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
+import type { RunContext } from './router';
 
-/** What one execution shares between its items. */
-export interface RunContext {
-	ctx: IExecuteFunctions;
-	transport: SegmindTransport;
-	clock: Clock;
-	/** The credential's Base URL, without a trailing slash. */
-	baseUrl: string;
-	/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
-	ledger: JobLedger;
-	/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
-	durations: JobDurations;
-}
-
-export interface FinishedJob {
-	imageUrl: string;
-	status: string;
-	polls: number;
-	elapsedMs: number;
-}
+type FinishedJob = ReturnType<SegmindJob['finished']>;
 
 export class SegmindJob {
 	/** The latest `x-remaining-credits` reading seen for this job (null: none yet). */
 	credits: number | null = null;
+	/** The job as last seen (the submit's answer, or a check). */
+	status: JobStatus = { state: 'pending', status: '', outputNames: [] };
+	private checks = 0;
 	private readonly startedAt = this.run.clock.now();
 
 	private constructor(
@@ -50,8 +33,6 @@ export class SegmindJob {
 		/** The deadline of this job's calls and wait: the item's timeout from now. */
 		private readonly timeoutMs: number,
 		readonly reference: JobReference & { requestId: string; pollUrl: string },
-		/** The job as last seen (the submit's answer, or a first check). */
-		public status?: JobStatus,
 	) {}
 
 	/**
@@ -85,15 +66,14 @@ export class SegmindJob {
 		job.reference.pollUrl = resolvePollUrl(answer.pollUrl, run.baseUrl, job.reference.requestId);
 		job.status = answer.job;
 		run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.reference.pollUrl });
-		// At info level, so n8n's log keeps every paid job even if this process dies before the end
-		// (a worker killed mid-wait): Get Result collects it by this request ID.
-		// n8n's default text log prints only the message: it names the execution and item too.
+		// At info level, so n8n's log keeps every paid job even if a worker is killed mid-wait (Get
+		// Result collects it); n8n's text log prints only the message, so it names execution and item.
 		const executionId = run.ctx.getExecutionId();
 		run.ctx.logger.info(
 			`Segmind accepted request ${job.requestId} (execution ${executionId}, item ${itemIndex})`,
 			{ requestId: job.requestId, pollUrl: job.reference.pollUrl, executionId, itemIndex },
 		);
-		return { job, textPrompt, workflowId, options };
+		return { job, textPrompt, workflowId };
 	}
 
 	/** A job submitted earlier, picked up by its request ID or poll URL (Get Result). */
@@ -117,6 +97,7 @@ export class SegmindJob {
 
 	async check(): Promise<JobStatus> {
 		const reply = await this.call({ kind: 'poll', method: 'GET', url: this.reference.pollUrl });
+		this.checks++;
 		this.status = parseJobStatus(reply.body, this.options.outputKey);
 		return this.status;
 	}
@@ -125,7 +106,7 @@ export class SegmindJob {
 	 * Polls until the job has an image, fails, or the timeout passes. Errors name the request ID
 	 * and the poll URL, so the user can still collect an image Segmind finishes later.
 	 */
-	async waitForImage(): Promise<FinishedJob> {
+	async waitForImage() {
 		const { run, reference } = this;
 		// A wait that began at the submit runs on the workflow's durations; Get Result's wait starts
 		// at an unknown point of the job's life (its job has no workflow ID), so nothing is known.
@@ -136,7 +117,7 @@ export class SegmindJob {
 			startedAt: this.startedAt,
 			timeoutMs: this.timeoutMs,
 			maxIntervalMs: this.options.maxIntervalMs,
-			initial: this.status ?? { state: 'pending', status: '', outputNames: [] },
+			initial: this.status,
 			check: async () => await this.check(),
 			model: () => (workflowId ? run.durations.model(workflowId) : undefined),
 			wake: () => run.durations.changed(),
@@ -156,43 +137,44 @@ export class SegmindJob {
 		}
 		if (workflowId && outcome.job.state === 'completed' && outcome.polls > 0)
 			run.durations.record(workflowId, outcome.lastPendingMs, outcome.elapsedMs);
-		return this.finished(outcome.polls, outcome.elapsedMs);
+		return this.finished(outcome.elapsedMs);
 	}
 
 	/** The job as last seen, if done: its image, or the error that says why there is none. */
-	finished(polls = 0, elapsedMs = this.run.clock.now() - this.startedAt): FinishedJob {
-		const status = this.status;
-		if (!status?.imageUrl || status.state !== 'completed')
-			throw finishedWithoutImage(
-				status ?? { state: 'completed', status: '', outputNames: [] },
-				this.reference,
-			);
-		this.run.ledger.record(this.itemIndex, {
-			request_id: this.requestId,
-			image_output: status.imageUrl,
-		});
-		return { imageUrl: status.imageUrl, status: status.status, polls, elapsedMs };
+	finished(elapsedMs = this.run.clock.now() - this.startedAt) {
+		const { imageUrl, state, status } = this.status;
+		if (!imageUrl || state !== 'completed') throw finishedWithoutImage(this.status, this.reference);
+		this.run.ledger.record(this.itemIndex, { request_id: this.requestId, image_output: imageUrl });
+		return { imageUrl, status, polls: this.checks, elapsedMs };
 	}
 
-	/** The item for a finished job, with its image as binary data when asked (never with the key). */
-	async output(json: IDataObject, binaryProperty?: string): Promise<INodeExecutionData> {
-		const item: INodeExecutionData = { json, pairedItem: { item: this.itemIndex } };
-		const imageUrl = this.status?.imageUrl;
-		if (!binaryProperty || !imageUrl) return item;
+	/**
+	 * The item for a finished job, `fields` between its request ID and its timings, with its image
+	 * as binary data when asked (never with the key).
+	 */
+	async output(finished: FinishedJob, fields: IDataObject, download: boolean) {
+		const json = {
+			image_output: finished.imageUrl,
+			remaining_credits: this.credits,
+			request_id: this.requestId || null,
+			...fields,
+			elapsed_ms: finished.elapsedMs,
+			polls: finished.polls,
+		};
+		const item = { json, pairedItem: { item: this.itemIndex } };
+		if (!download) return item;
 		const file = await this.run.transport.download({
 			kind: 'image',
-			url: imageUrl,
-			job: { ...this.reference, imageUrl },
+			url: finished.imageUrl,
+			job: { ...this.reference, imageUrl: finished.imageUrl },
 			fileStem: this.requestId || 'image',
 			deadline: Number.POSITIVE_INFINITY,
 			timeoutMs: DOWNLOAD_TIMEOUT_MS,
 		});
-		return { ...item, binary: { [binaryProperty]: file } };
+		return { ...item, binary: { [this.options.binaryPropertyName]: file } };
 	}
 
-	private async call(
-		call: Pick<ApiCall, 'method' | 'url' | 'body'> & { kind: 'submit' | 'poll' },
-	): Promise<SegmindReply> {
+	private async call(call: Pick<ApiCall, 'method' | 'url' | 'body'> & { kind: 'submit' | 'poll' }) {
 		const reply = await this.run.transport.call({
 			...call,
 			job: this.reference,

@@ -13,25 +13,23 @@ import { JobDurations, readStoredDurations } from '../helpers/durations';
 import { errorItemJson, itemError, withOtherJobs } from '../helpers/errors';
 import { JobLedger } from '../helpers/ledger';
 import { SegmindTransport } from '../transport';
+import type { Operation } from './fields';
 import * as generate from './generate.operation';
 import * as getCredits from './getCredits.operation';
 import * as getResult from './getResult.operation';
-import type { RunContext } from './job';
 import * as submit from './submit.operation';
 
-/** The node's operations: its Operation options, its subtitle and the router all read this map. */
+/** The node's operations by their Operation value: their parameters and how they run. */
 export const OPERATIONS = { generate, submit, getResult, getCredits };
-type Operation = keyof typeof OPERATIONS;
 
-/** What the whole run shares; the run-wide options are read once, from the first item. */
-async function startRun(
-	ctx: IExecuteFunctions,
-): Promise<RunContext & { concurrency: number; secret: string }> {
+/** What one execution shares between its items. */
+export type RunContext = Awaited<ReturnType<typeof startRun>>;
+
+/** The run-wide options are read once, from the first item. */
+async function startRun(ctx: IExecuteFunctions) {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = (String(credentials.baseUrl ?? '').trim() || DEFAULT_BASE_URL).replace(
-		/\/+$/,
-		'',
-	);
+	const givenUrl = String(credentials.baseUrl ?? '').trim();
+	const baseUrl = (givenUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
 	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
 		throw new NodeOperationError(ctx.getNode(), MESSAGES.invalidBaseUrl(baseUrl), {
 			description: MESSAGES.invalidBaseUrlHint,
@@ -45,13 +43,10 @@ async function startRun(
 		ctx,
 		clock,
 		baseUrl,
-		transport: new SegmindTransport(ctx, {
-			baseUrl,
-			clock,
-			perMinute,
-			signal,
-		}),
+		transport: new SegmindTransport(ctx, { baseUrl, clock, perMinute, signal }),
+		/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
 		ledger: new JobLedger(),
+		/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
 		durations: new JobDurations(readStoredDurations(ctx.getWorkflowStaticData('node'))),
 		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY))),
 		// Kept only to scrub it from anything shown to the user.
@@ -62,13 +57,15 @@ async function startRun(
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const run = await startRun(this);
+	const node = this.getNode();
 	// Saved workflows from before operations existed have no `operation`: they generate.
 	const operation = this.getNodeParameter('operation', 0, 'generate') as Operation;
 	const { execute } = OPERATIONS[operation] ?? generate;
 
 	const results: INodeExecutionData[] = new Array(items.length);
 	let next = 0;
-	let fatal: { error: unknown; itemIndex: number } | undefined;
+	/** What to throw once every worker has stopped. */
+	let fatal: (() => unknown) | undefined;
 	const worker = async () => {
 		while (fatal === undefined && next < items.length) {
 			const itemIndex = next++;
@@ -77,23 +74,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			} catch (caught) {
 				// A stop by the user is never turned into an error item: the run must end.
 				if (caught instanceof ExecutionCancelledError) {
-					fatal ??= { error: caught, itemIndex };
+					fatal ??= () => caught;
 					return;
 				}
-				const error = itemError(
-					this.getNode(),
-					caught,
-					itemIndex,
-					run.secret,
-					run.ledger.entryFor(itemIndex),
-				);
+				const error = itemError(node, caught, itemIndex, run.secret, run.ledger.get(itemIndex));
 				if (this.continueOnFail()) {
 					results[itemIndex] = { json: errorItemJson(error), pairedItem: { item: itemIndex } };
 					continue;
 				}
 				// No new item starts; items already submitted finish their wait, so the error can
 				// name their images (n8n discards this node's output with it).
-				fatal ??= { error, itemIndex };
+				fatal ??= () => withOtherJobs(error, run.ledger.othersThan(itemIndex));
 				return;
 			}
 		}
@@ -101,11 +92,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	await Promise.all(Array.from({ length: Math.min(run.concurrency, items.length) }, worker));
 	// Saved before any error is thrown: what was learned is as true when an item failed.
 	run.durations.saveTo(this.getWorkflowStaticData('node'));
-
-	if (fatal) {
-		const { error, itemIndex } = fatal;
-		if (error instanceof ExecutionCancelledError) throw error;
-		throw withOtherJobs(error as ReturnType<typeof itemError>, run.ledger.othersThan(itemIndex));
-	}
+	if (fatal) throw fatal();
 	return [results];
 }

@@ -2,20 +2,14 @@
  * Submit: hand the prompt to Segmind and return at once with the request ID and poll URL, for
  * workflows that wait elsewhere (a Wait node) and collect with Get Result.
  */
-import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import { medianMs } from '../helpers/durations';
 import { optionsField, promptFields } from './fields';
 import { SegmindJob } from './job';
-import type { RunContext } from './job';
+import type { RunContext } from './router';
 
-export const operation = {
-	name: 'Submit',
-	action: 'Submit a prompt without waiting',
-	description: 'Submit a prompt and output its request ID at once; collect it with Get Result',
-};
-
-export const description: INodeProperties[] = [
+export const description = [
 	...promptFields(['submit']),
 	optionsField('submit', [
 		'extraInputs',
@@ -33,13 +27,13 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		json: {
 			request_id: job.requestId || null,
 			poll_url: job.reference.pollUrl,
-			status: job.status?.status ?? '',
+			status: job.status.status,
 			remaining_credits: job.credits,
 			text_prompt: textPrompt,
 			workflow_id: workflowId,
 			// When half of this workflow's jobs are done: a Wait node before Get Result can use it.
 			expected_wait_ms: model ? Math.round(medianMs(model)) : null,
-			...(job.status?.imageUrl ? { image_output: job.status.imageUrl } : {}),
+			...(job.status.imageUrl ? { image_output: job.status.imageUrl } : {}),
 		},
 		pairedItem: { item: itemIndex },
 	};

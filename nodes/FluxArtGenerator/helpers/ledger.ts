@@ -10,21 +10,14 @@ export interface LedgerEntry {
 	image_output?: string;
 }
 
-export class JobLedger {
-	private readonly entries = new Map<number, LedgerEntry>();
-
+export class JobLedger extends Map<number, LedgerEntry> {
 	record(item: number, facts: Omit<LedgerEntry, 'item'>): void {
-		this.entries.set(item, { ...this.entries.get(item), ...facts, item });
-	}
-
-	/** The item's own job, if it got as far as a submit. */
-	entryFor(item: number): LedgerEntry | undefined {
-		return this.entries.get(item);
+		this.set(item, { ...this.get(item), ...facts, item });
 	}
 
 	/** Every job but the failing item's own, in item order. */
 	othersThan(item: number): LedgerEntry[] {
-		return [...this.entries.values()]
+		return [...this.values()]
 			.filter((entry) => entry.item !== item)
 			.sort((a, b) => a.item - b.item);
 	}
