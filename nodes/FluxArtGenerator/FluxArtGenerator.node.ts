@@ -11,7 +11,8 @@ export class FluxArtGenerator implements INodeType {
 		icon: { light: 'file:segmind.svg', dark: 'file:segmind.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		// n8n's lint wants the subtitle as a literal; test/unit/package.test.ts holds it to the options.
+		// n8n's lint wants the subtitle and the Operation options literal;
+		// test/unit/package.test.ts holds both to the router's OPERATIONS.
 		subtitle:
 			'={{ {"generate": "Generate", "submit": "Submit", "getResult": "Get Result", "getCredits": "Get Credits"}[$parameter["operation"]] || "Generate" }}',
 		description:

@@ -124,4 +124,14 @@ describe('the node description', () => {
 		const subtitle = /\{\{ (\{.*\})\[/.exec(description.subtitle as string)![1];
 		expect(JSON.parse(subtitle)).toEqual(names);
 	});
+
+	test('the Operation options are the operations the router runs, no more and no fewer', async () => {
+		const { FluxArtGenerator } = await import('../../nodes/FluxArtGenerator/FluxArtGenerator.node');
+		const { OPERATIONS } = await import('../../nodes/FluxArtGenerator/actions/router');
+		const operation = new FluxArtGenerator().description.properties.find(
+			(property) => property.name === 'operation',
+		)!;
+		const values = (operation.options as Array<{ value: string }>).map(({ value }) => value);
+		expect(values.sort()).toEqual(Object.keys(OPERATIONS).sort());
+	});
 });

@@ -3,7 +3,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { downloadImageField, optionsField, promptFields } from './fields';
 import { SegmindJob } from './job';
-import type { RunContext } from './router';
+import type { RunContext } from './run';
 
 export const description = [
 	...promptFields(['generate']),

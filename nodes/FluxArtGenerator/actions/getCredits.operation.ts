@@ -4,7 +4,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { LONE_CALL_TIMEOUTS } from '../constants';
 import { parseCreditsBody } from '../helpers/responses';
 import { optionsField, readOptions } from './fields';
-import type { RunContext } from './router';
+import type { RunContext } from './run';
 
 export const description = [optionsField('getCredits', ['requestTimeout'])];
 

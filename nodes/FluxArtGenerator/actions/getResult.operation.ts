@@ -10,7 +10,7 @@ import { MESSAGES } from '../constants';
 import { requestIdFromPollUrl } from '../helpers/responses';
 import { downloadImageField, optionsField, readOptions } from './fields';
 import { SegmindJob } from './job';
-import type { RunContext } from './router';
+import type { RunContext } from './run';
 
 const show = { show: { operation: ['getResult'] } };
 

@@ -14,7 +14,7 @@ import type { JobStatus } from '../helpers/responses';
 import type { ApiCall } from '../transport';
 import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
-import type { RunContext } from './router';
+import type { RunContext } from './run';
 
 type FinishedJob = ReturnType<SegmindJob['finished']>;
 

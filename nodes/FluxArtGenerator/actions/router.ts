@@ -4,55 +4,19 @@
  * failure becomes n8n's error for that item, or an error item under Continue On Fail; outputs keep
  * input order and pairing.
  */
-import { ExecutionCancelledError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { ExecutionCancelledError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, MESSAGES } from '../constants';
-import { executionClock } from '../helpers/clock';
-import { JobDurations, readStoredDurations } from '../helpers/durations';
 import { errorItemJson, itemError, withOtherJobs } from '../helpers/errors';
-import { JobLedger } from '../helpers/ledger';
-import { SegmindTransport } from '../transport';
 import type { Operation } from './fields';
 import * as generate from './generate.operation';
 import * as getCredits from './getCredits.operation';
 import * as getResult from './getResult.operation';
+import { startRun } from './run';
 import * as submit from './submit.operation';
 
 /** The node's operations by their Operation value: their parameters and how they run. */
 export const OPERATIONS = { generate, submit, getResult, getCredits };
-
-/** What one execution shares between its items. */
-export type RunContext = Awaited<ReturnType<typeof startRun>>;
-
-/** The run-wide options are read once, from the first item. */
-async function startRun(ctx: IExecuteFunctions) {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const givenUrl = String(credentials.baseUrl ?? '').trim();
-	const baseUrl = (givenUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
-	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
-		throw new NodeOperationError(ctx.getNode(), MESSAGES.invalidBaseUrl(baseUrl), {
-			description: MESSAGES.invalidBaseUrlHint,
-		});
-	}
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const perMinute = Math.floor(Number(options.maxRequestsPerMinute ?? 0));
-	const signal = ctx.getExecutionCancelSignal();
-	const clock = executionClock(signal);
-	return {
-		ctx,
-		clock,
-		baseUrl,
-		transport: new SegmindTransport(ctx, { baseUrl, clock, perMinute, signal }),
-		/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
-		ledger: new JobLedger(),
-		/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
-		durations: new JobDurations(readStoredDurations(ctx.getWorkflowStaticData('node'))),
-		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY))),
-		// Kept only to scrub it from anything shown to the user.
-		secret: String(credentials.apiKey ?? ''),
-	};
-}
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();

@@ -7,7 +7,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { medianMs } from '../helpers/durations';
 import { optionsField, promptFields } from './fields';
 import { SegmindJob } from './job';
-import type { RunContext } from './router';
+import type { RunContext } from './run';
 
 export const description = [
 	...promptFields(['submit']),

@@ -119,7 +119,6 @@ export class JobDurations {
 	private readonly earlier: ReadonlyMap<string, number> = new Map(
 		[...this.byWorkflow].map(([workflowId, list]) => [workflowId, list.length]),
 	);
-	private readonly models = new Map<string, DurationModel | undefined>();
 	private learned = false;
 	private notify!: () => void;
 	private next = this.renew();
@@ -132,13 +131,9 @@ export class JobDurations {
 	 * their wave, seen through a 2 s poll); they are remembered for the next execution.
 	 */
 	model(workflowId: string): DurationModel | undefined {
-		if (!this.models.has(workflowId)) {
-			const prior = priorFor(workflowId);
-			const known = prior || this.earlier.get(workflowId);
-			const durations = known ? (this.byWorkflow.get(workflowId) ?? []) : [];
-			this.models.set(workflowId, fitDurations(durations, prior));
-		}
-		return this.models.get(workflowId);
+		const prior = priorFor(workflowId);
+		const known = prior || this.earlier.get(workflowId);
+		return fitDurations(known ? (this.byWorkflow.get(workflowId) ?? []) : [], prior);
 	}
 
 	record(workflowId: string, lastPendingMs: number, doneMs: number): void {
@@ -147,7 +142,6 @@ export class JobDurations {
 		// Re-inserted last, so the most recently used workflows are the ones kept.
 		this.byWorkflow.delete(workflowId);
 		this.byWorkflow.set(workflowId, list.slice(-STORED_PER_WORKFLOW));
-		this.models.delete(workflowId);
 		this.learned = true;
 		const notify = this.notify;
 		this.next = this.renew();

@@ -1,0 +1,43 @@
+/**
+ * What one execution shares between its items: the credential's Base URL, the transport with its
+ * request budget, the clock, the ledger of paid jobs and the learned durations.
+ */
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, MESSAGES } from '../constants';
+import { executionClock } from '../helpers/clock';
+import { JobDurations, readStoredDurations } from '../helpers/durations';
+import { JobLedger } from '../helpers/ledger';
+import { SegmindTransport } from '../transport';
+
+export type RunContext = Awaited<ReturnType<typeof startRun>>;
+
+/** The run-wide options are read once, from the first item. */
+export async function startRun(ctx: IExecuteFunctions) {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const givenUrl = String(credentials.baseUrl ?? '').trim();
+	const baseUrl = (givenUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
+		throw new NodeOperationError(ctx.getNode(), MESSAGES.invalidBaseUrl(baseUrl), {
+			description: MESSAGES.invalidBaseUrlHint,
+		});
+	}
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const perMinute = Math.floor(Number(options.maxRequestsPerMinute ?? 0));
+	const signal = ctx.getExecutionCancelSignal();
+	const clock = executionClock(signal);
+	return {
+		ctx,
+		clock,
+		baseUrl,
+		transport: new SegmindTransport(ctx, { baseUrl, clock, perMinute, signal }),
+		/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
+		ledger: new JobLedger(),
+		/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
+		durations: new JobDurations(readStoredDurations(ctx.getWorkflowStaticData('node'))),
+		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY))),
+		// Kept only to scrub it from anything shown to the user.
+		secret: String(credentials.apiKey ?? ''),
+	};
+}
