@@ -1,7 +1,6 @@
 /**
- * Get Result: pick up a job by its request ID or poll URL (from a Submit item, or from the error
- * item of a Generate that timed out) and check it once, or wait for it like Generate. Nothing
- * paid for is lost to a timeout.
+ * Get Result: pick up a job by its request ID or poll URL (from a Submit item, or a Generate error
+ * item) and check it once, or wait for it like Generate: nothing paid for is lost to a timeout.
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';

@@ -1,7 +1,6 @@
 /**
- * One Segmind job of one item: submitted once (or picked up by its request ID), checked, waited
- * for, and its image downloaded. Every failure leaves here as a SegmindError that names the job,
- * and every job paid for is entered in the run's ledger, so no request ID is dropped.
+ * One Segmind job of one item: submitted once (or picked up), checked, waited for, downloaded.
+ * Failures leave as SegmindErrors that name the job; every paid job goes into the run's ledger.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -97,9 +96,13 @@ export class SegmindJob {
 
 	async check(): Promise<JobStatus> {
 		const reply = await this.call({ kind: 'poll', method: 'GET', url: this.reference.pollUrl });
-		this.checks++;
-		this.status = parseJobStatus(reply.body, this.options.outputKey);
-		return this.status;
+		const status = parseJobStatus(reply.body, this.options.outputKey);
+		const polls = ++this.checks;
+		const elapsedMs = this.run.clock.now() - this.startedAt;
+		const { requestId } = this;
+		const message = `Segmind request ${requestId}: ${status.status || 'no status'}`;
+		this.run.ctx.logger.debug(message, { requestId, status: status.status, polls, elapsedMs });
+		return (this.status = status);
 	}
 
 	/**
@@ -121,13 +124,6 @@ export class SegmindJob {
 			check: async () => await this.check(),
 			model: () => (workflowId ? run.durations.model(workflowId) : undefined),
 			wake: () => run.durations.changed(),
-			onStatus: (status, polls, elapsedMs) =>
-				run.ctx.logger.debug(`Segmind request ${this.requestId}: ${status.status || 'no status'}`, {
-					requestId: this.requestId,
-					status: status.status,
-					polls,
-					elapsedMs,
-				}),
 		}).catch((error: unknown) => ({ error }));
 		if ('error' in outcome) {
 			const { error } = outcome;

@@ -1,8 +1,6 @@
 /**
- * Runs the node's operation for the input items, several at once (Items at Once), sharing what
- * an execution shares (credential, transport, request budget, learned durations). Each item's
- * failure becomes n8n's error for that item, or an error item under Continue On Fail; outputs keep
- * input order and pairing.
+ * Runs the operation for the input items, Items at Once at a time. Each item's failure becomes
+ * n8n's error, or an error item under Continue On Fail; outputs keep input order and pairing.
  */
 import { ExecutionCancelledError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';

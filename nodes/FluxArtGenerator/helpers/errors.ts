@@ -1,7 +1,6 @@
 /**
- * Every way an item can fail, in one place: inside the node a failure is a SegmindError (a
- * code, a message, what to do, and what is known of the job); at the item boundary it becomes
- * n8n's error, or the JSON of an error item under Continue On Fail. Wording lives in constants.ts.
+ * Every way an item can fail: inside the node a SegmindError (code, message, what to do, the job);
+ * at the item boundary n8n's error, or an error item's JSON under Continue On Fail.
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';

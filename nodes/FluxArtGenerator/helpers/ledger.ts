@@ -1,7 +1,6 @@
 /**
- * What the execution has paid for so far, item by item. When one item fails without Continue On
- * Fail, n8n discards the node's whole output, including images already made; the error then
- * lists these jobs so none of them is lost.
+ * The jobs the execution paid for, by item. When an item fails without Continue On Fail, n8n
+ * discards the node's whole output, images included; the error lists these so none is lost.
  */
 export interface LedgerEntry {
 	item: number;

@@ -1,10 +1,7 @@
 /**
- * The one module that talks HTTP: to Segmind's API (authentication, the credits header) and to
- * the image host (the finished image, streamed into n8n's binary data). One retry loop serves
- * both, with the shared 429 pause, the request budget and the rule that a submit is repeated only
- * when Segmind provably did not take it. The API key goes to the credential's own origin only:
- * redirects are followed by hand so the origin is checked at every hop. Everything goes through
- * n8n's request helpers, so the user's proxy and TLS settings apply.
+ * The one module that talks HTTP, to Segmind's API and to its image host, through n8n's request
+ * helpers (the user's proxy and TLS settings apply), with one retry loop for both. The API key
+ * goes to the credential's own origin only: redirects are followed by hand, checked at every hop.
  */
 import { ManualExecutionCancelledError } from 'n8n-workflow';
 import type {

@@ -1,11 +1,8 @@
 /**
- * When a call to Segmind may be repeated, and after how long. Pure: the transport feeds it what
- * happened and a random number, so the rules are table-tested without a network.
- *
+ * When a call to Segmind may be repeated, and after how long; pure, so the rules are table-tested.
  * The submit is the one paid, non-idempotent call: it is repeated only when Segmind provably did
  * not take the job, since a second submit of an accepted job is billed twice.
  */
-
 import { isNetworkCodeNotSent } from '../helpers/errors';
 import type { CallKind, CallOutcome } from '../helpers/errors';
 
