@@ -4,6 +4,8 @@ export { FAILURE_REASONS } from './scenario';
 export type {
 	FailureShape,
 	FakeSegmindOptions,
+	Injection,
+	InjectionRequest,
 	OutputShape,
 	PollPath,
 	RecordedRequest,
