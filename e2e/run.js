@@ -28,6 +28,7 @@ const ALL_PARTS = [
 	'queue',
 	'learning',
 	'worker-kill',
+	'soak',
 	'browser',
 	'cli-2.41.1',
 ];
@@ -40,6 +41,7 @@ function selectedParts(argv) {
 			.filter(Boolean);
 	let parts = ALL_PARTS;
 	if (argv.includes('--baseline-only')) parts = ['baseline'];
+	else if (argv.includes('--soak')) parts = ['soak'];
 	else if (process.env.E2E_N8N) {
 		parts = list(process.env.E2E_N8N).map((version) => `cli-${version}`);
 	} else if (process.env.E2E_PARTS) parts = list(process.env.E2E_PARTS);
@@ -59,6 +61,8 @@ function partFor(name) {
 	if (name === 'queue') return require('./lib/part-queue').queuePart();
 	if (name === 'learning') return require('./lib/part-learning').learningPart();
 	if (name === 'worker-kill') return require('./lib/part-worker-kill').workerKillPart();
+	if (name === 'soak')
+		return require('./lib/part-soak').soakPart(process.argv.includes('--soak') ? 'full' : 'small');
 	if (name === 'browser') return require('./lib/part-browser').browserPart();
 	throw new Error(`unknown part ${name}`);
 }
@@ -95,6 +99,7 @@ async function main() {
 		tmp,
 		pack,
 		fake,
+		fakeDir, // parts that need a fake of their own (the soak) construct it from here
 		smtp,
 		// prompts-to-disk.json writes to /tmp/flux-art/<request_id>.<ext>: run it as shipped.
 		diskFolder: '/tmp/flux-art',
@@ -169,6 +174,14 @@ async function main() {
 		for (const c of checks.filter((x) => !x.ok))
 			out.push(`FAILED: ${c.name}: ${String(c.error && c.error.message).split('\n')[0]}`);
 		out.push(`e2e: ${passed} passed, ${failed} failed`);
+		// Its figures as one JSON line: last of all for `npm run soak`, else beside the baseline's.
+		const soak = shared.results.soak && shared.results.soak.json;
+		if (soak)
+			out.splice(
+				process.argv.includes('--soak') ? out.length : out.length - 1,
+				0,
+				JSON.stringify(soak),
+			);
 		process.stdout.write(`${out.join('\n')}\n`);
 		process.exitCode = failed === 0 && checks.length >= expected ? 0 : 1;
 	} finally {

@@ -4,7 +4,6 @@ export { FAILURE_REASONS } from './scenario';
 export type {
 	FailureShape,
 	FakeSegmindOptions,
-	Injection,
 	InjectionRequest,
 	OutputShape,
 	PollPath,
