@@ -6,13 +6,17 @@
  *
  *   node e2e/run.js                  all parts
  *   node e2e/run.js --baseline-only  only the node-vs-loop baseline (prints one JSON line)
+ *   node e2e/run.js --soak [--seed=N] only the soak, at full size (`npm run soak`; ends with its
+ *                                    JSON line)
  *
- * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, browser, cli-2.41.1.
+ * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, soak, browser,
+ * cli-2.41.1.
  * Environment: E2E_PARTS=<part,part> (only these), E2E_SKIP=<part,part> (all but these),
  * E2E_N8N=<version> (only the CLI workflows, on that n8n version: 2.8.4 or 2.41.1),
  * E2E_CACHE (cache root, default ~/.cache/n8n-nodes-segmind-e2e), E2E_SKIP_BUILD=1 (use dist/
  * and .build/ as they are), E2E_KEEP=1 (keep the temp folder with n8n's user folders),
- * E2E_ONLY=<text> (only the CLI scenarios whose name contains it; for debugging).
+ * E2E_ONLY=<text> (only the CLI scenarios whose name contains it; for debugging),
+ * E2E_SOAK_SEED=<n> (the soak's seed; a new one each run otherwise), E2E_SOAK_SIZE=tiny|small|full.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -82,7 +86,8 @@ async function main() {
 	const buildStarted = Date.now();
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'segmind-e2e-'));
 	process.on('exit', () => {
-		if (process.env.E2E_KEEP === '1') process.stdout.write(`e2e: kept ${tmp}\n`);
+		// On stderr: `npm run soak` ends its stdout with the JSON line.
+		if (process.env.E2E_KEEP === '1') process.stderr.write(`e2e: kept ${tmp}\n`);
 		else fs.rmSync(tmp, { recursive: true, force: true });
 	});
 	const { pack, fakeDir } = await buildAndSnapshot(tmp);

@@ -120,7 +120,13 @@ function soakPart(defaultSize = 'small') {
 					{ ...shared, fake },
 					{
 						label: 'soak',
-						extraEnv: { ...queueEnv, ...pg.env, N8N_DEFAULT_BINARY_DATA_MODE: 'database' },
+						extraEnv: {
+							...queueEnv,
+							...pg.env,
+							N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+							// More of n8n's own logging for the key to hide in (about 3 lines per item).
+							N8N_LOG_LEVEL: 'debug',
+						},
 					},
 				);
 				const { n8n } = instance;
@@ -183,6 +189,8 @@ function soakPart(defaultSize = 'small') {
 					),
 				].join('\n');
 				fs.writeFileSync(path.join(instance.workDir, 'fake.log'), fakeLog);
+				fs.writeFileSync(path.join(instance.workDir, 'postgres.log'), pg.output());
+				fs.writeFileSync(path.join(instance.workDir, 'redis.log'), redis.output());
 				return await report({
 					size,
 					seed,
