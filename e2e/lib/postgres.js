@@ -47,7 +47,13 @@ async function startPostgres({ log = () => {}, timeoutMs = 30000 } = {}) {
 	const apt = await ensurePackages(['postgresql'], { why: 'n8n on PostgreSQL (soak)', log });
 	const bin = binDir();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'segmind-pg-'));
-	process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+	process.on('exit', () => {
+		try {
+			fs.rmSync(dir, { recursive: true, force: true });
+		} catch {
+			/* a server killed a moment ago may still be writing: best effort */
+		}
+	});
 	const dataDir = path.join(dir, 'data');
 	const socketDir = path.join(dir, 'run');
 	fs.mkdirSync(socketDir);

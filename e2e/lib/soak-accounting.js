@@ -140,7 +140,7 @@ function account({ slotsByPrompt, executions, binaries, fake }) {
 	const orphanJobs = fake.jobs.filter(
 		(job) => !outputRequestIds.has(job.requestId) && !droppedAfterAccept.has(job.requestId),
 	);
-	return { verdicts, orphanJobs, droppedAfterAccept: droppedAfterAccept.size };
+	return { verdicts, orphanJobs, droppedAfterAccept };
 }
 
 /** Why a prompt is not accounted for, or undefined when it is. */

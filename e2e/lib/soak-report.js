@@ -30,6 +30,29 @@ function keyLeaks(apiKey, places) {
 	return places.filter(([, text]) => text.includes(apiKey) || text.includes(hex)).map(([n]) => n);
 }
 
+/**
+ * Jobs the node learned of but whose "Segmind accepted request <id> (execution N, item i)" line
+ * (info level, written as the submit is answered) is missing from the workers' logs, or names
+ * another execution than the one whose output holds the request ID.
+ */
+function missingFromLogs(workers, executions, fake, dropped) {
+	const logged = new Map();
+	for (const w of workers)
+		for (const m of w
+			.output()
+			.matchAll(/Segmind accepted request (\w+) \(execution (\d+), item \d+\)/g))
+			logged.set(m[1], [...(logged.get(m[1]) || []), m[2]]);
+	const executionOf = new Map();
+	for (const e of executions)
+		for (const item of e.flux)
+			if (item.json && item.json.request_id) executionOf.set(item.json.request_id, e.id);
+	return fake.jobs.filter((job) => {
+		if (dropped.has(job.requestId)) return false;
+		const lines = logged.get(job.requestId) || [];
+		return lines.length !== 1 || lines[0] !== executionOf.get(job.requestId);
+	});
+}
+
 /** The images each webhook answer carried: whole, and the fake's bytes for the job it names. */
 function checkAnswers(phases, fake) {
 	const problems = [];
@@ -160,6 +183,7 @@ async function report(ctx) {
 	const one = phaseFigures.find((f) => f.phase.workers === 1);
 	const two = phaseFigures.find((f) => f.phase.workers === 2);
 	const storedInDb = executions.every((e) => e.storedAt === 'db');
+	const unlogged = missingFromLogs(workers, executions, fake, droppedAfterAccept);
 
 	check(
 		`every prompt accounted for (${accounted}/${verdicts.length})`,
@@ -200,6 +224,14 @@ async function report(ctx) {
 		answers.problems.slice(0, 5).join('; '),
 	);
 	check(
+		'every job the node learned of is in its worker\'s log ("Segmind accepted request"), under its execution',
+		unlogged.length === 0,
+		`${unlogged.length} jobs not logged so: ${unlogged
+			.slice(0, 5)
+			.map((j) => j.requestId)
+			.join(', ')}`,
+	);
+	check(
 		'execution data stored in the database (storedAt db)',
 		storedInDb,
 		'an execution is stored elsewhere',
@@ -236,7 +268,7 @@ async function report(ctx) {
 		.map((r) => `${fake.requestsTo(r).length} ${r}s`)
 		.join(', ');
 	lines.push(
-		`fake: ${fake.jobs.length} jobs, ${fakeFigures}; ${droppedAfterAccept} jobs dropped after accept (the node cannot know them); ${answers.images} webhook answers carried an image, bytes equal to the fake's`,
+		`fake: ${fake.jobs.length} jobs, ${fakeFigures}; ${droppedAfterAccept.size} jobs dropped after accept (the node cannot know them); ${answers.images} webhook answers carried an image, bytes equal to the fake's`,
 	);
 	lines.push(
 		`accounted ${accounted}/${verdicts.length}; duplicate submits ${duplicates}; orphan jobs ${orphanJobs.length}; key leaks ${leaks.length}; hung ${hung}; executions/min: one worker ${one ? one.perMinute : 'not measured'}, two workers ${two ? two.perMinute : 'not measured'}${ratio !== null ? ` (${ratio.toFixed(2)}×)` : ''}`,
