@@ -3,7 +3,8 @@
  * Where every prompt of the soak went, from two independent records: the executions n8n stored
  * in PostgreSQL (execution_entity, execution_data — `data` is n8n's `flatted` serialisation of the
  * run — and binary_data, where `N8N_DEFAULT_BINARY_DATA_MODE=database` keeps the images) and the
- * fake Segmind's log (requests, jobs, the faults it injected).
+ * fake Segmind's log (requests, jobs, the faults it injected); and, beside them, the workers' logs
+ * and the webhook answers.
  */
 const path = require('node:path');
 
@@ -175,4 +176,101 @@ function judge(verdict, items, jobs, injected, binaries, fake) {
 	return `error item names ${json.request_id}, the fake's job is ${job.requestId}`;
 }
 
-module.exports = { readExecutions, readBinaries, account };
+/**
+ * For every injected 429 that asked for a wait (Retry-After seconds, or the absolute time in
+ * x-rate-limit-reset-at-utc), when the node's next request of that prompt on that route came:
+ * [{ prompt, route, header, askedMs, gapMs, early }] (`early`: sooner than asked, 50 ms aside for
+ * timer granularity).
+ */
+function rateLimitWaits(fake) {
+	const waits = [];
+	for (const injection of fake.injected) {
+		const headers = injection.response.headers || {};
+		if (injection.response.status !== 429) continue;
+		let askedUntil;
+		let header;
+		if (headers['retry-after'] !== undefined) {
+			header = 'retry-after';
+			askedUntil = injection.time + Number(headers['retry-after']) * 1000;
+		} else if (headers['x-rate-limit-reset-at-utc'] !== undefined) {
+			header = 'x-rate-limit-reset-at-utc';
+			const value = headers['x-rate-limit-reset-at-utc'];
+			askedUntil = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+		} else continue;
+		const next = fake
+			.requestsTo(injection.route)
+			.find(
+				(r) =>
+					r.time > injection.time &&
+					(injection.route === 'submit'
+						? r.body.includes(JSON.stringify(injection.prompt))
+						: r.path.includes(injection.requestId)),
+			);
+		const gapMs = next ? next.time - injection.time : null;
+		waits.push({
+			prompt: injection.prompt,
+			route: injection.route,
+			header,
+			askedMs: askedUntil - injection.time,
+			gapMs,
+			early: next === undefined || next.time < askedUntil - 50,
+		});
+	}
+	return waits;
+}
+
+/**
+ * Jobs the node learned of but whose "Segmind accepted request <id> (execution N, item i)" line
+ * (info level, written as the submit is answered) is missing from the workers' logs, or names
+ * another execution than the one whose output holds the request ID.
+ */
+function missingFromLogs(workers, executions, fake, dropped) {
+	const logged = new Map();
+	for (const w of workers)
+		for (const m of w
+			.output()
+			.matchAll(/Segmind accepted request (\w+) \(execution (\d+), item \d+\)/g))
+			logged.set(m[1], [...(logged.get(m[1]) || []), m[2]]);
+	const executionOf = new Map();
+	for (const e of executions)
+		for (const item of e.flux)
+			if (item.json && item.json.request_id) executionOf.set(item.json.request_id, e.id);
+	return fake.jobs.filter((job) => {
+		if (dropped.has(job.requestId)) return false;
+		const lines = logged.get(job.requestId) || [];
+		return lines.length !== 1 || lines[0] !== executionOf.get(job.requestId);
+	});
+}
+
+/** The images each webhook answer carried: whole, and the fake's bytes for the job it names. */
+function checkAnswers(phases, fake) {
+	const problems = [];
+	let images = 0;
+	for (const phase of phases)
+		for (const answer of phase.answers) {
+			const type = String(answer.headers['content-type'] || '');
+			if (answer.status !== 200) problems.push(`${answer.run}: HTTP ${answer.status}`);
+			else if (type.startsWith('image/')) {
+				const requestId = answer.headers['x-request-id'];
+				let bytes;
+				try {
+					bytes = fake.imageBytesFor(requestId);
+				} catch {
+					bytes = undefined;
+				}
+				if (bytes && bytes.equals(answer.body)) images++;
+				else problems.push(`${answer.run}: image of ${requestId} differs from the fake's`);
+			} else if (!/no_image/.test(answer.body.toString('utf8')))
+				problems.push(`${answer.run}: neither an image nor no_image: ${type}`);
+		}
+	return { images, problems };
+}
+
+module.exports = {
+	readExecutions,
+	readBinaries,
+	account,
+	rateLimitWaits,
+	missingFromLogs,
+	checkAnswers,
+};

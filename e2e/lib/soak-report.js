@@ -6,7 +6,14 @@
  * Respond node sent, and turns it all into the suite's checks, an outcome table and one JSON line.
  * Nothing here prints the API key: leaks are counted, with where they were found.
  */
-const { readExecutions, readBinaries, account } = require('./soak-accounting');
+const {
+	readExecutions,
+	readBinaries,
+	account,
+	rateLimitWaits,
+	missingFromLogs,
+	checkAnswers,
+} = require('./soak-accounting');
 const { FAMILY_NAMES, describeFault } = require('./soak-faults');
 const { EXECUTION_TIMEOUT_S, REQUEST_TIMEOUT_S } = require('./soak-run');
 const { executionsLogged } = require('./part-queue');
@@ -28,53 +35,6 @@ function perMinute(executions) {
 function keyLeaks(apiKey, places) {
 	const hex = Buffer.from(apiKey, 'utf8').toString('hex'); // as bytea would show it in a dump
 	return places.filter(([, text]) => text.includes(apiKey) || text.includes(hex)).map(([n]) => n);
-}
-
-/**
- * Jobs the node learned of but whose "Segmind accepted request <id> (execution N, item i)" line
- * (info level, written as the submit is answered) is missing from the workers' logs, or names
- * another execution than the one whose output holds the request ID.
- */
-function missingFromLogs(workers, executions, fake, dropped) {
-	const logged = new Map();
-	for (const w of workers)
-		for (const m of w
-			.output()
-			.matchAll(/Segmind accepted request (\w+) \(execution (\d+), item \d+\)/g))
-			logged.set(m[1], [...(logged.get(m[1]) || []), m[2]]);
-	const executionOf = new Map();
-	for (const e of executions)
-		for (const item of e.flux)
-			if (item.json && item.json.request_id) executionOf.set(item.json.request_id, e.id);
-	return fake.jobs.filter((job) => {
-		if (dropped.has(job.requestId)) return false;
-		const lines = logged.get(job.requestId) || [];
-		return lines.length !== 1 || lines[0] !== executionOf.get(job.requestId);
-	});
-}
-
-/** The images each webhook answer carried: whole, and the fake's bytes for the job it names. */
-function checkAnswers(phases, fake) {
-	const problems = [];
-	let images = 0;
-	for (const phase of phases)
-		for (const answer of phase.answers) {
-			const type = String(answer.headers['content-type'] || '');
-			if (answer.status !== 200) problems.push(`${answer.run}: HTTP ${answer.status}`);
-			else if (type.startsWith('image/')) {
-				const requestId = answer.headers['x-request-id'];
-				let bytes;
-				try {
-					bytes = fake.imageBytesFor(requestId);
-				} catch {
-					bytes = undefined;
-				}
-				if (bytes && bytes.equals(answer.body)) images++;
-				else problems.push(`${answer.run}: image of ${requestId} differs from the fake's`);
-			} else if (!/no_image/.test(answer.body.toString('utf8')))
-				problems.push(`${answer.run}: neither an image nor no_image: ${type}`);
-		}
-	return { images, problems };
 }
 
 function outcomeTable(verdicts) {
@@ -184,6 +144,8 @@ async function report(ctx) {
 	const two = phaseFigures.find((f) => f.phase.workers === 2);
 	const storedInDb = executions.every((e) => e.storedAt === 'db');
 	const unlogged = missingFromLogs(workers, executions, fake, droppedAfterAccept);
+	const waits = rateLimitWaits(fake);
+	const early = waits.filter((w) => w.early);
 
 	check(
 		`every prompt accounted for (${accounted}/${verdicts.length})`,
@@ -232,6 +194,17 @@ async function report(ctx) {
 			.join(', ')}`,
 	);
 	check(
+		`every 429 that asked for a wait was retried no sooner (${waits.length - early.length}/${waits.length})`,
+		early.length === 0,
+		early
+			.slice(0, 5)
+			.map(
+				(w) =>
+					`"${w.prompt}" ${w.route}: ${w.header} asked ${w.askedMs} ms, retried after ${w.gapMs} ms`,
+			)
+			.join('; '),
+	);
+	check(
 		'execution data stored in the database (storedAt db)',
 		storedInDb,
 		'an execution is stored elsewhere',
@@ -270,6 +243,15 @@ async function report(ctx) {
 	lines.push(
 		`fake: ${fake.jobs.length} jobs, ${fakeFigures}; ${droppedAfterAccept.size} jobs dropped after accept (the node cannot know them); ${answers.images} webhook answers carried an image, bytes equal to the fake's`,
 	);
+	if (waits.length > 0) {
+		const late = waits
+			.filter((w) => w.gapMs !== null)
+			.map((w) => w.gapMs - w.askedMs)
+			.sort((a, b) => a - b);
+		lines.push(
+			`429s that asked for a wait (Retry-After, x-rate-limit-reset-at-utc): ${waits.length}; retried ${late[0]}–${late.at(-1)} ms after the time asked (median ${late[Math.floor(late.length / 2)]} ms)`,
+		);
+	}
 	lines.push(
 		`accounted ${accounted}/${verdicts.length}; duplicate submits ${duplicates}; orphan jobs ${orphanJobs.length}; key leaks ${leaks.length}; hung ${hung}; executions/min: one worker ${one ? one.perMinute : 'not measured'}, two workers ${two ? two.perMinute : 'not measured'}${ratio !== null ? ` (${ratio.toFixed(2)}×)` : ''}`,
 	);
