@@ -99,7 +99,7 @@ const FAMILIES = {
 		draw: () => ({ route: 'submit' }),
 		answer: () => ({ status: 200, destroy: true, afterAccept: true }),
 		// The job exists and is billed, but the node never learns its request ID.
-		expect: () => ({ outcome: 'NETWORK', job: false, orphanJob: true }),
+		expect: () => ({ outcome: 'NETWORK', job: false }),
 	},
 	failed: {
 		draw: (rnd) => ({
@@ -185,7 +185,7 @@ function fakeHooks(slotsByPrompt) {
 	};
 }
 
-/** What the node should output for a slot: { outcome: 'image' | <error code>, job?, orphanJob? }. */
+/** What the node should output for a slot: { outcome: 'image' | <error code>, job? }. */
 function expectedFor(fault) {
 	return fault ? FAMILIES[fault.family].expect(fault) : { outcome: 'image' };
 }
