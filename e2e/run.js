@@ -6,13 +6,17 @@
  *
  *   node e2e/run.js                  all parts
  *   node e2e/run.js --baseline-only  only the node-vs-loop baseline (prints one JSON line)
+ *   node e2e/run.js --soak [--seed=N] only the soak, at full size (`npm run soak`; ends with its
+ *                                    JSON line)
  *
- * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, browser, cli-2.41.1.
+ * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, soak, browser,
+ * cli-2.41.1.
  * Environment: E2E_PARTS=<part,part> (only these), E2E_SKIP=<part,part> (all but these),
  * E2E_N8N=<version> (only the CLI workflows, on that n8n version: 2.8.4 or 2.41.1),
  * E2E_CACHE (cache root, default ~/.cache/n8n-nodes-segmind-e2e), E2E_SKIP_BUILD=1 (use dist/
  * and .build/ as they are), E2E_KEEP=1 (keep the temp folder with n8n's user folders),
- * E2E_ONLY=<text> (only the CLI scenarios whose name contains it; for debugging).
+ * E2E_ONLY=<text> (only the CLI scenarios whose name contains it; for debugging),
+ * E2E_SOAK_SEED=<n> (the soak's seed; a new one each run otherwise), E2E_SOAK_SIZE=tiny|small|full.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -28,6 +32,7 @@ const ALL_PARTS = [
 	'queue',
 	'learning',
 	'worker-kill',
+	'soak',
 	'browser',
 	'cli-2.41.1',
 ];
@@ -40,6 +45,7 @@ function selectedParts(argv) {
 			.filter(Boolean);
 	let parts = ALL_PARTS;
 	if (argv.includes('--baseline-only')) parts = ['baseline'];
+	else if (argv.includes('--soak')) parts = ['soak'];
 	else if (process.env.E2E_N8N) {
 		parts = list(process.env.E2E_N8N).map((version) => `cli-${version}`);
 	} else if (process.env.E2E_PARTS) parts = list(process.env.E2E_PARTS);
@@ -59,6 +65,8 @@ function partFor(name) {
 	if (name === 'queue') return require('./lib/part-queue').queuePart();
 	if (name === 'learning') return require('./lib/part-learning').learningPart();
 	if (name === 'worker-kill') return require('./lib/part-worker-kill').workerKillPart();
+	if (name === 'soak')
+		return require('./lib/part-soak').soakPart(process.argv.includes('--soak') ? 'full' : 'small');
 	if (name === 'browser') return require('./lib/part-browser').browserPart();
 	throw new Error(`unknown part ${name}`);
 }
@@ -78,7 +86,8 @@ async function main() {
 	const buildStarted = Date.now();
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'segmind-e2e-'));
 	process.on('exit', () => {
-		if (process.env.E2E_KEEP === '1') process.stdout.write(`e2e: kept ${tmp}\n`);
+		// On stderr: `npm run soak` ends its stdout with the JSON line.
+		if (process.env.E2E_KEEP === '1') process.stderr.write(`e2e: kept ${tmp}\n`);
 		else fs.rmSync(tmp, { recursive: true, force: true });
 	});
 	const { pack, fakeDir } = await buildAndSnapshot(tmp);
@@ -95,6 +104,7 @@ async function main() {
 		tmp,
 		pack,
 		fake,
+		fakeDir, // parts that need a fake of their own (the soak) construct it from here
 		smtp,
 		// prompts-to-disk.json writes to /tmp/flux-art/<request_id>.<ext>: run it as shipped.
 		diskFolder: '/tmp/flux-art',
@@ -169,6 +179,14 @@ async function main() {
 		for (const c of checks.filter((x) => !x.ok))
 			out.push(`FAILED: ${c.name}: ${String(c.error && c.error.message).split('\n')[0]}`);
 		out.push(`e2e: ${passed} passed, ${failed} failed`);
+		// Its figures as one JSON line: last of all for `npm run soak`, else beside the baseline's.
+		const soak = shared.results.soak && shared.results.soak.json;
+		if (soak)
+			out.splice(
+				process.argv.includes('--soak') ? out.length : out.length - 1,
+				0,
+				JSON.stringify(soak),
+			);
 		process.stdout.write(`${out.join('\n')}\n`);
 		process.exitCode = failed === 0 && checks.length >= expected ? 0 : 1;
 	} finally {

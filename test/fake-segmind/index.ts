@@ -4,6 +4,7 @@ export { FAILURE_REASONS } from './scenario';
 export type {
 	FailureShape,
 	FakeSegmindOptions,
+	InjectionRequest,
 	OutputShape,
 	PollPath,
 	RecordedRequest,

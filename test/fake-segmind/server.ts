@@ -29,6 +29,7 @@ import {
 } from './scenario';
 import type {
 	FakeSegmindOptions,
+	Injection,
 	JobScenario,
 	RecordedRequest,
 	Route,
@@ -72,6 +73,7 @@ export class FakeSegmind {
 	private submitted: SubmittedJob[] = [];
 	private jobStates = new Map<string, JobState>();
 	private scripts = new Map<Route, QueuedScript[]>();
+	private injections: Injection[] = [];
 
 	constructor(options: FakeSegmindOptions = {}) {
 		this.apiKey = options.apiKey ?? 'test-key-123';
@@ -83,11 +85,15 @@ export class FakeSegmind {
 		this.slots = new JobSlots(options.capacity);
 		this.rateLimit = new RateLimit(options.rateLimitPerMinute);
 		this.durationOf = options.durationOf;
+		this.scenarioFor = options.scenarioFor;
+		this.inject = options.inject;
 	}
 
 	private readonly slots: JobSlots;
 	private readonly rateLimit: RateLimit;
 	private readonly durationOf?: (prompt: string) => number | undefined;
+	private readonly scenarioFor: FakeSegmindOptions['scenarioFor'];
+	private readonly inject: FakeSegmindOptions['inject'];
 
 	/** Requests answered 429 by the rate limit (not by scripts). */
 	get rateLimited(): number {
@@ -110,6 +116,11 @@ export class FakeSegmind {
 
 	get jobs(): SubmittedJob[] {
 		return this.submitted;
+	}
+
+	/** The answers the `inject` option gave, in order. */
+	get injected(): Injection[] {
+		return this.injections;
 	}
 
 	async start(): Promise<void> {
@@ -171,6 +182,7 @@ export class FakeSegmind {
 		this.submitted = [];
 		this.jobStates = new Map();
 		this.scripts = new Map();
+		this.injections = [];
 		this.scenario = mergeScenario(this.defaultScenario);
 		this.credits = this.initialCredits;
 		this.slots.reset();
@@ -211,7 +223,8 @@ export class FakeSegmind {
 		}
 		this.routeOf.set(record, classified.route);
 
-		const script = this.takeScript(classified.route);
+		const injection = this.injectionFor(classified, record);
+		const script = injection?.response ?? this.takeScript(classified.route);
 		if (!script) {
 			writeReply(res, this.normalReply(host, classified, req, body));
 			return;
@@ -220,7 +233,10 @@ export class FakeSegmind {
 		if (script.destroy) {
 			// An accepted-then-lost submit: the job exists and is billed, the client sees a reset.
 			if (script.afterAccept && classified.route === 'submit') {
+				const before = this.submitted.length;
 				this.normalReply(host, classified, req, body);
+				const made = this.submitted.length > before ? this.submitted.at(-1) : undefined;
+				if (injection && made) injection.requestId = made.requestId;
 			}
 			req.socket.destroy();
 			return;
@@ -238,6 +254,30 @@ export class FakeSegmind {
 		const origin = script.redirectTo === 'images' ? this.imageBaseUrl : this.baseUrl;
 		const location = `${origin}/requests/${encodeURIComponent(classified.requestId)}`;
 		return { status: script.status, headers: { ...script.headers, location } };
+	}
+
+	/** Asks the `inject` option about a request; logs and returns the answer it gives. */
+	private injectionFor(classified: Classified, record: RecordedRequest): Injection | undefined {
+		if (!this.inject) return undefined;
+		const requestId = 'requestId' in classified ? classified.requestId : undefined;
+		const submitted = parseJson(record.body);
+		const prompt =
+			classified.route === 'submit'
+				? isRecord(submitted) && typeof submitted.text_prompt === 'string'
+					? submitted.text_prompt
+					: undefined
+				: requestId && this.jobStates.get(requestId)?.job.prompt;
+		const response = this.inject(classified.route, { ...record, requestId, prompt });
+		if (!response) return undefined;
+		const injection: Injection = {
+			route: classified.route,
+			requestId,
+			prompt,
+			response: { ...response },
+			time: record.time,
+		};
+		this.injections.push(injection);
+		return injection;
 	}
 
 	private takeScript(route: Route): ScriptedResponse | undefined {
@@ -288,7 +328,7 @@ export class FakeSegmind {
 		}
 		if (!WORKFLOW_ID.test(workflowId)) return errorReply(404, 'Workflow not found');
 
-		const scenario = mergeScenario(this.scenario);
+		const scenario = mergeScenario(this.scenario, this.scenarioFor?.(prompt));
 		scenario.durationMs = this.durationOf?.(prompt) ?? scenario.durationMs;
 		const requestId = randomBytes(16).toString('hex');
 		const submittedAt = Date.now();

@@ -127,6 +127,36 @@ export interface FakeSegmindOptions {
 	rateLimitPerMinute?: number;
 	/** A duration per prompt (the bench's seeded mix); the scenario's durationMs otherwise. */
 	durationOf?: (prompt: string) => number | undefined;
+	/**
+	 * Scenario fields for one prompt's job (e.g. `{ fail: … }` for a FAILED job), merged over the
+	 * current scenario at its submit; undefined leaves the scenario as it is.
+	 */
+	scenarioFor?: (prompt: string) => Partial<JobScenario> | undefined;
+	/**
+	 * Asked about every routed request before the scripted answers (`respond`) and the normal
+	 * handling: an answer to play instead (the fields of `respond`, `times` ignored), or undefined
+	 * to go on. Lets a caller inject faults per request deterministically, e.g. by prompt. Every
+	 * answer it gives is logged in `injected`.
+	 */
+	inject?: (route: Route, request: InjectionRequest) => ScriptedResponse | undefined;
+}
+
+/** A request as `inject` sees it: the record, and which job and prompt it concerns when known. */
+export interface InjectionRequest extends RecordedRequest {
+	/** The job a poll or image request names (also when the fake does not know it). */
+	requestId?: string;
+	/** A submit's `text_prompt`, or the prompt of the known job a poll or image belongs to. */
+	prompt?: string;
+}
+
+/** One answer `inject` gave, as the fake logged it. */
+export interface Injection {
+	route: Route;
+	/** The job concerned; for an `afterAccept` submit, the job it made before the socket died. */
+	requestId?: string;
+	prompt?: string;
+	response: ScriptedResponse;
+	time: number;
 }
 
 /** A job as the tests see it. */
