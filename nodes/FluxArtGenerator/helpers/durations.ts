@@ -115,10 +115,8 @@ export function storeDurations(staticData: IDataObject, byWorkflow: Map<string, 
  * is recorded. Waiting jobs look again when `changed()` settles.
  */
 export class JobDurations {
-	/** How many durations each workflow had from earlier executions. */
-	private readonly earlier: ReadonlyMap<string, number> = new Map(
-		[...this.byWorkflow].map(([workflowId, list]) => [workflowId, list.length]),
-	);
+	/** The workflows with durations from earlier executions. */
+	private readonly stored = new Set(this.byWorkflow.keys());
 	private learned = false;
 	private notify!: () => void;
 	private next = this.renew();
@@ -132,7 +130,7 @@ export class JobDurations {
 	 */
 	model(workflowId: string): DurationModel | undefined {
 		const prior = priorFor(workflowId);
-		const known = prior || this.earlier.get(workflowId);
+		const known = prior || this.stored.has(workflowId);
 		return fitDurations(known ? (this.byWorkflow.get(workflowId) ?? []) : [], prior);
 	}
 
