@@ -125,7 +125,7 @@ async function journeySteps(ui) {
 
 	if (ran)
 		await step(
-			'back on the canvas: the node is connected after the trigger, its icon rendered',
+			'back on the canvas: the node is connected after the trigger, its icon rendered, subtitle "Generate"',
 			async () => {
 				await closeNode(page);
 				const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${NODE}"]`);
@@ -141,7 +141,9 @@ async function journeySteps(ui) {
 				equal(new URL(icon.src, ui.base).pathname, ICON_PATH, 'the canvas node icon');
 				ok(icon.complete && icon.width > 0, `the canvas icon did not render: ${show(icon)}`);
 				equal(await edge(page, TRIGGER, NODE).count(), 1, `connections ${TRIGGER} → ${NODE}`);
-				return `"${oneLine(await node.innerText())}", connected after the trigger, icon ${icon.width}px`;
+				const text = oneLine(await node.innerText());
+				ok(/\bGenerate$/.test(text), `the canvas subtitle is not the operation's name: "${text}"`);
+				return `"${text}", connected after the trigger, icon ${icon.width}px`;
 			},
 		);
 
