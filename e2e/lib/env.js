@@ -26,9 +26,13 @@ function n8nInstall(version) {
 
 /**
  * @param {object} shared  { tmp, pack, fake, smtp }
- * @param {object} o       { label (folder name), version (n8n), extraEnv }
+ * @param {object} o       { label (folder name), version (n8n), extraEnv, importCredentials
+ *                          (false: none, for the browser part, where the user creates them) }
  */
-async function prepareN8n(shared, { label, version = N8N_VERSION, extraEnv = {} }) {
+async function prepareN8n(
+	shared,
+	{ label, version = N8N_VERSION, extraEnv = {}, importCredentials = true },
+) {
 	const { N8n } = require('./n8n');
 	const started = Date.now();
 	const install = await n8nInstall(version);
@@ -50,21 +54,22 @@ async function prepareN8n(shared, { label, version = N8N_VERSION, extraEnv = {} 
 		workDir,
 		extraEnv: { ...install.n8nEnv, ...extraEnv },
 	});
-	await n8n.importCredentials([
-		{ ...CREDENTIALS.segmind, data: { apiKey: fake.apiKey, baseUrl: fake.baseUrl } },
-		{
-			...CREDENTIALS.smtp,
-			data: {
-				user: '',
-				password: '',
-				host: smtp.host,
-				port: smtp.port,
-				secure: false,
-				disableStartTls: true,
-				hostName: '',
+	if (importCredentials)
+		await n8n.importCredentials([
+			{ ...CREDENTIALS.segmind, data: { apiKey: fake.apiKey, baseUrl: fake.baseUrl } },
+			{
+				...CREDENTIALS.smtp,
+				data: {
+					user: '',
+					password: '',
+					host: smtp.host,
+					port: smtp.port,
+					secure: false,
+					disableStartTls: true,
+					hostName: '',
+				},
 			},
-		},
-	]);
+		]);
 	return {
 		n8n,
 		install,
