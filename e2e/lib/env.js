@@ -41,6 +41,7 @@ async function prepareN8n(shared, { label, version = N8N_VERSION, extraEnv = {} 
 	const { fake, smtp } = shared;
 	const n8n = new N8n({
 		bin: install.bin,
+		version,
 		node: install.nodeCmd,
 		baseEnv: install.env,
 		userFolder,
