@@ -7,9 +7,10 @@
  *   node e2e/run.js                  all parts
  *   node e2e/run.js --baseline-only  only the node-vs-loop baseline (prints one JSON line)
  *
- * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, browser, cli-2.41.1.
+ * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, browser, then the CLI
+ * workflows on the other n8n lines: cli-1.123.81, cli-2.33.7, cli-2.35.7, cli-2.41.1.
  * Environment: E2E_PARTS=<part,part> (only these), E2E_SKIP=<part,part> (all but these),
- * E2E_N8N=<version> (only the CLI workflows, on that n8n version: 2.8.4 or 2.41.1),
+ * E2E_N8N=<version,version> (only the CLI workflows, on these n8n versions: see ALL_PARTS),
  * E2E_CACHE (cache root, default ~/.cache/n8n-nodes-segmind-e2e), E2E_SKIP_BUILD=1 (use dist/
  * and .build/ as they are), E2E_KEEP=1 (keep the temp folder with n8n's user folders),
  * E2E_ONLY=<text> (only the CLI scenarios whose name contains it; for debugging).
@@ -29,6 +30,9 @@ const ALL_PARTS = [
 	'learning',
 	'worker-kill',
 	'browser',
+	'cli-1.123.81',
+	'cli-2.33.7',
+	'cli-2.35.7',
 	'cli-2.41.1',
 ];
 
