@@ -67,6 +67,16 @@ function partFor(name) {
 	throw new Error(`unknown part ${name}`);
 }
 
+/** One CLI part's result for the closing lines: `cli-1.123.81 (Node 22.23.5): 7 passed`. */
+function versionResult(part) {
+	const install = part.instance && part.instance.install;
+	if (!install) return `${part.name}: could not run`; // e.g. its install failed
+	const passed = part.checks.filter((c) => c.ok).length;
+	const failed = part.checks.length - passed;
+	const node = install.node ? install.node.version : process.versions.node;
+	return `${part.name} (Node ${node}): ${passed} passed${failed ? `, ${failed} failed` : ''}`;
+}
+
 async function main() {
 	const runStarted = Date.now();
 	const partNames = selectedParts(process.argv.slice(2));
@@ -172,6 +182,8 @@ async function main() {
 		if (baseline) out.push(JSON.stringify(baseline));
 		for (const c of checks.filter((x) => !x.ok))
 			out.push(`FAILED: ${c.name}: ${String(c.error && c.error.message).split('\n')[0]}`);
+		const versions = parts.filter((p) => p.name.startsWith('cli-'));
+		if (versions.length > 0) out.push(`n8n versions: ${versions.map(versionResult).join('; ')}`);
 		out.push(`e2e: ${passed} passed, ${failed} failed`);
 		process.stdout.write(`${out.join('\n')}\n`);
 		process.exitCode = failed === 0 && checks.length >= expected ? 0 : 1;
