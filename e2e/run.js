@@ -9,10 +9,10 @@
  *   node e2e/run.js --soak [--seed=N] only the soak, at full size (`npm run soak`; ends with its
  *                                    JSON line)
  *
- * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, soak, browser,
- * cli-2.41.1.
+ * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, soak, browser, then
+ * the CLI workflows on the other n8n lines: cli-1.123.81, cli-2.33.7, cli-2.35.7, cli-2.41.1.
  * Environment: E2E_PARTS=<part,part> (only these), E2E_SKIP=<part,part> (all but these),
- * E2E_N8N=<version> (only the CLI workflows, on that n8n version: 2.8.4 or 2.41.1),
+ * E2E_N8N=<version,version> (only the CLI workflows, on these n8n versions: see ALL_PARTS),
  * E2E_CACHE (cache root, default ~/.cache/n8n-nodes-segmind-e2e), E2E_SKIP_BUILD=1 (use dist/
  * and .build/ as they are), E2E_KEEP=1 (keep the temp folder with n8n's user folders),
  * E2E_ONLY=<text> (only the CLI scenarios whose name contains it; for debugging),
@@ -34,6 +34,9 @@ const ALL_PARTS = [
 	'worker-kill',
 	'soak',
 	'browser',
+	'cli-1.123.81',
+	'cli-2.33.7',
+	'cli-2.35.7',
 	'cli-2.41.1',
 ];
 
@@ -69,6 +72,16 @@ function partFor(name) {
 		return require('./lib/part-soak').soakPart(process.argv.includes('--soak') ? 'full' : 'small');
 	if (name === 'browser') return require('./lib/part-browser').browserPart();
 	throw new Error(`unknown part ${name}`);
+}
+
+/** One CLI part's result for the closing lines: `cli-1.123.81 (Node 22.23.5): 7 passed`. */
+function versionResult(part) {
+	const install = part.instance && part.instance.install;
+	if (!install) return `${part.name}: could not run`; // e.g. its install failed
+	const passed = part.checks.filter((c) => c.ok).length;
+	const failed = part.checks.length - passed;
+	const node = install.node ? install.node.version : process.versions.node;
+	return `${part.name} (Node ${node}): ${passed} passed${failed ? `, ${failed} failed` : ''}`;
 }
 
 async function main() {
@@ -178,6 +191,8 @@ async function main() {
 		if (baseline) out.push(JSON.stringify(baseline));
 		for (const c of checks.filter((x) => !x.ok))
 			out.push(`FAILED: ${c.name}: ${String(c.error && c.error.message).split('\n')[0]}`);
+		const versions = parts.filter((p) => p.name.startsWith('cli-'));
+		if (versions.length > 0) out.push(`n8n versions: ${versions.map(versionResult).join('; ')}`);
 		out.push(`e2e: ${passed} passed, ${failed} failed`);
 		// Its figures as one JSON line: last of all for `npm run soak`, else beside the baseline's.
 		const soak = shared.results.soak && shared.results.soak.json;

@@ -45,6 +45,7 @@ async function prepareN8n(
 	const { fake, smtp } = shared;
 	const n8n = new N8n({
 		bin: install.bin,
+		version,
 		node: install.nodeCmd,
 		baseEnv: install.env,
 		userFolder,

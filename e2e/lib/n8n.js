@@ -1,8 +1,8 @@
 'use strict';
 /**
- * Drives a real n8n through its CLI: import:credentials, import:workflow, publish:workflow,
- * execute --rawOutput, and `n8n start` for the webhook example. One throw-away user folder per
- * run; every command gets the same environment.
+ * Drives a real n8n through its CLI: import:credentials, import:workflow, publish:workflow (1.x:
+ * update:workflow --active=true), execute --rawOutput, and `n8n start` for the webhook example.
+ * One throw-away user folder per run; every command gets the same environment.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -19,6 +19,7 @@ class N8n {
 	 * @param {number} o.brokerPort   N8N_RUNNERS_BROKER_PORT, unique to this run
 	 * @param {string[]} o.fileAccess folders the file nodes may use (N8N_RESTRICT_FILE_ACCESS_TO)
 	 * @param {string} o.workDir      where the import files and each execution's output are written
+	 * @param {string} o.version      the n8n version of the install (1.x differs in a few places)
 	 * @param {string} [o.node]       the Node that runs n8n (default: the one running the suite)
 	 * @param {object} [o.baseEnv]    the environment to start from (default: process.env)
 	 * @param {object} [o.extraEnv]   more N8N_* settings (queue mode, cookies, ...)
@@ -30,11 +31,16 @@ class N8n {
 		brokerPort,
 		fileAccess,
 		workDir,
+		version,
 		node = process.execPath,
 		baseEnv = process.env,
 		extraEnv = {},
 	}) {
 		this.bin = bin;
+		this.version = version;
+		// n8n 1.x keeps binary data in the execution (base64) unless N8N_DEFAULT_BINARY_DATA_MODE
+		// says otherwise, and has no publish:workflow; 2.x stores it on disk by default.
+		this.major1 = version.startsWith('1.');
 		this.node = node;
 		this.userFolder = userFolder;
 		this.workDir = workDir;
@@ -106,6 +112,7 @@ class N8n {
 	}
 
 	async publishWorkflow(id) {
+		if (this.major1) return this.cli(['update:workflow', `--id=${id}`, '--active=true']);
 		return this.cli(['publish:workflow', `--id=${id}`]);
 	}
 

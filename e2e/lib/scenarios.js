@@ -73,8 +73,18 @@ function executionMs(exec) {
 	return new Date(exec.run.stoppedAt).getTime() - new Date(exec.run.startedAt).getTime();
 }
 
-/** The bytes of a binary property, from n8n's filesystem binary store (n8n 2.x default). */
+/**
+ * The bytes of a binary property: from n8n's filesystem binary store (the 2.x default), or the
+ * base64 in the execution itself (the 1.x default), whichever that n8n version uses by default.
+ */
 function binaryBytes(ctx, binary, what) {
+	if (ctx.n8n && ctx.n8n.major1) {
+		ok(
+			binary && !binary.id && typeof binary.data === 'string',
+			`${what}: binary is not inline base64 (n8n 1.x default): ${show(binary)}`,
+		);
+		return Buffer.from(binary.data, 'base64');
+	}
 	ok(
 		binary && typeof binary.id === 'string',
 		`${what}: binary has no id (data mode?): ${show(binary)}`,

