@@ -48,7 +48,7 @@ const N8N_VERSIONS = {
 	'2.33.7': {
 		node: NODE22_VERSION,
 		rebuild: REBUILD,
-		note: 'about 3 minutes, 2.7 GB',
+		note: 'about 3 minutes, 2.9 GB',
 		env: NO_MCP_REGISTRY,
 	},
 	// The first minor without it that installs here: every 2.34.x pins an @n8n/ai-node-sdk 0.24.x,
@@ -56,7 +56,7 @@ const N8N_VERSIONS = {
 	'2.35.7': {
 		node: NODE22_VERSION,
 		rebuild: REBUILD,
-		note: 'about 3 minutes, 2.7 GB',
+		note: 'about 3 minutes, 2.8 GB',
 		env: NO_MCP_REGISTRY,
 	},
 	'2.41.1': {
