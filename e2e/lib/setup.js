@@ -178,7 +178,15 @@ async function ensureNode(version) {
 
 /** The environment that makes npm, node-gyp and scripts use a given Node (bin first on PATH). */
 function envForNode(node) {
-	if (!node) return { ...process.env };
+	if (!node) {
+		// The running Node: node-gyp must find its headers here (nodejs.org cannot be reached).
+		// Debian's nodejs has them under /usr/include/node; this machine's ~/.npmrc says
+		// nodedir=/usr, a fresh one may not, so the install says it itself unless npm is told.
+		const prefix = path.dirname(path.dirname(process.execPath));
+		const headers = fs.existsSync(path.join(prefix, 'include', 'node', 'node.h'));
+		const told = process.env.npm_config_nodedir;
+		return headers && !told ? { ...process.env, npm_config_nodedir: prefix } : { ...process.env };
+	}
 	return {
 		...process.env,
 		PATH: `${path.dirname(node.bin)}${path.delimiter}${process.env.PATH}`,
