@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
-const { run, runOk, startDaemon } = require('./proc');
+const { freePort, run, runOk, startDaemon } = require('./proc');
 
 class N8n {
 	/**
@@ -151,6 +151,24 @@ class N8n {
 				...env,
 			},
 		});
+	}
+
+	/**
+	 * `n8n worker --concurrency=<n>` for queue mode, with a task-runner broker port and a health
+	 * port of its own (main already holds the defaults); resolves once its health check answers.
+	 */
+	async worker({ concurrency, label, env = {} }) {
+		const healthPort = await freePort();
+		const worker = await this.daemon(['worker', `--concurrency=${concurrency}`], {
+			label,
+			readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
+			env: {
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				...env,
+			},
+		});
+		return worker;
 	}
 
 	/**

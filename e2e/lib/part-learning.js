@@ -524,15 +524,7 @@ async function queueMode(shared, lines) {
 		await n8n.publishWorkflow(IDS.queue);
 		const main = await n8n.start(await freePort(), { label: 'n8n start (learning queue main)' });
 		daemons.push(main);
-		const healthPort = await freePort();
-		const worker = await n8n.daemon(['worker', '--concurrency=2'], {
-			label: 'n8n worker (learning)',
-			readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
-			env: {
-				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-			},
-		});
+		const worker = await n8n.worker({ concurrency: 2, label: 'n8n worker (learning)' });
 		daemons.push(worker);
 		const url = `${main.baseUrl}/webhook/${PATHS.queue}`;
 		await waitForWebhook(axios, url, 'POST', main);

@@ -92,17 +92,11 @@ function queuePart() {
 				daemons.push(main);
 				const workers = [];
 				for (let i = 1; i <= WORKERS; i++) {
-					const healthPort = await freePort();
-					const worker = await n8n.daemon(['worker', `--concurrency=${WORKER_CONCURRENCY}`], {
+					const worker = await n8n.worker({
+						concurrency: WORKER_CONCURRENCY,
 						label: `n8n worker ${i}`,
-						readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
-						env: {
-							N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-							QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-						},
 					});
 					worker.index = i;
-					worker.healthPort = healthPort;
 					workers.push(worker);
 					daemons.push(worker);
 				}

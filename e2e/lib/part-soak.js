@@ -50,20 +50,6 @@ function soakSeed(argv = process.argv) {
 	return crypto.randomBytes(4).readUInt32BE(0);
 }
 
-async function startWorker(n8n, index) {
-	const healthPort = await freePort();
-	const worker = await n8n.daemon(['worker', '--concurrency=1'], {
-		label: `n8n worker ${index} (soak)`,
-		readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
-		env: {
-			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-		},
-	});
-	worker.index = index;
-	return worker;
-}
-
 function soakPart(defaultSize = 'small') {
 	const size = process.env.E2E_SOAK_SIZE || defaultSize;
 	const spec = SIZES[size];
@@ -151,7 +137,12 @@ function soakPart(defaultSize = 'small') {
 				const { waitForWebhook } = require('./scenarios');
 				for (const phase of phases) {
 					while (workers.length < phase.workers) {
-						const worker = await startWorker(n8n, workers.length + 1);
+						const index = workers.length + 1;
+						const worker = await n8n.worker({
+							concurrency: 1,
+							label: `n8n worker ${index} (soak)`,
+						});
+						worker.index = index;
 						workers.push(worker);
 						daemons.push(worker);
 					}

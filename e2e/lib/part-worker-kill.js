@@ -170,13 +170,10 @@ function workerKillPart() {
 				daemons.push(main);
 				const workers = [];
 				for (let i = 1; i <= 2; i++) {
-					const healthPort = await freePort();
-					const worker = await n8n.daemon(['worker', '--concurrency=1'], {
+					const worker = await n8n.worker({
+						concurrency: 1,
 						label: `n8n worker ${i} (kill)`,
-						readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
 						env: {
-							N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-							QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 							// stdout in n8n's default text format (what `grep` sees), and a JSON file log
 							// with the metadata (execution ID, item index, poll URL).
 							N8N_LOG_OUTPUT: 'console,file',
