@@ -4,6 +4,8 @@ import {
 	parseJobStatus,
 	parseSubmitAnswer,
 	parseWorkflowOutput,
+	pollUrlFor,
+	readCredits,
 	readFailureReason,
 	requestIdFromPollUrl,
 	resolvePollUrl,
@@ -145,6 +147,11 @@ describe('readFailureReason: every error_message shape', () => {
 			},
 			'flux-schnell: Prompt rejected; llama-3.1-70b: Timeout',
 		],
+		[
+			'error_message nested in error_message (a third-party client reads it so)',
+			{ status: 'FAILED', error_message: { error_message: 'Prompt flagged by moderation' } },
+			'Prompt flagged by moderation',
+		],
 		['error', { error: 'Upstream model timeout' }, 'Upstream model timeout'],
 		['message', { message: 'Workflow execution failed' }, 'Workflow execution failed'],
 		[
@@ -204,7 +211,7 @@ describe('parseSubmitAnswer', () => {
 
 describe('resolvePollUrl', () => {
 	const base = 'https://api.segmind.com';
-	test.each<[string, string | undefined, string, string]>([
+	test.each<[string, string | undefined, string, string | undefined]>([
 		[
 			'absolute /requests/{id}',
 			'https://api.segmind.com/requests/r1',
@@ -216,6 +223,12 @@ describe('resolvePollUrl', () => {
 			'https://api.segmind.com/v1/requests/r1',
 			base,
 			'https://api.segmind.com/v1/requests/r1',
+		],
+		[
+			"absolute on Segmind's origin behind a proxy: kept (the transport sends it through the Base URL)",
+			'https://api.segmind.com/workflows/request/r1',
+			'https://gateway.example/segmind',
+			'https://api.segmind.com/workflows/request/r1',
 		],
 		['the docs placeholder', '<base_url>/requests/r1', base, 'https://api.segmind.com/requests/r1'],
 		[
@@ -230,18 +243,9 @@ describe('resolvePollUrl', () => {
 			base,
 			'https://api.segmind.com/workflows/request/r1',
 		],
-		[
-			'missing: the documented fallback',
-			undefined,
-			base,
-			'https://api.segmind.com/workflows/request/r1',
-		],
-		[
-			'not http: the fallback',
-			'ftp://x/requests/r1',
-			base,
-			'https://api.segmind.com/workflows/request/r1',
-		],
+		['missing: none (the node builds one)', undefined, base, undefined],
+		['not http: none', 'ftp://x/requests/r1', base, undefined],
+		['an absolute URL that does not parse: none', 'https://[bad/requests/r1', base, undefined],
 		[
 			'another origin is kept (the transport drops the key)',
 			'https://queue.segmind.com/requests/r1',
@@ -249,11 +253,31 @@ describe('resolvePollUrl', () => {
 			'https://queue.segmind.com/requests/r1',
 		],
 	])('%s', (_name, pollUrl, baseUrl, expected) => {
-		expect(resolvePollUrl(pollUrl, baseUrl, 'r1')).toBe(expected);
+		expect(resolvePollUrl(pollUrl, baseUrl)).toBe(expected);
 	});
 
-	test('request id from a poll URL', () => {
-		expect(requestIdFromPollUrl('https://api.segmind.com/requests/abc/?x=1')).toBe('abc');
+	test.each<[string, string, string | undefined]>([
+		['a trailing slash and a query', 'https://api.segmind.com/requests/abc/?x=1', 'abc'],
+		[
+			'a UUID',
+			'https://api.segmind.com/v1/requests/0f8fad5b-d9cb-469f-a165-70867728950e',
+			'0f8fad5b-d9cb-469f-a165-70867728950e',
+		],
+		['an escaped character', 'https://api.segmind.com/requests/a%20b', 'a b'],
+		[
+			'a malformed %-escape is kept as it is, not thrown',
+			'https://x/requests/ab%E0%A4%A',
+			'ab%E0%A4%A',
+		],
+		['the docs placeholder names none', '<base_url>/requests/<request_id>', undefined],
+	])('request id from a poll URL: %s', (_name, pollUrl, expected) => {
+		expect(requestIdFromPollUrl(pollUrl)).toBe(expected);
+	});
+
+	test('a built poll URL keeps the Base URL path and escapes the id', () => {
+		expect(pollUrlFor('https://proxy.example/segmind/', '/v1/requests/', 'a/b')).toBe(
+			'https://proxy.example/segmind/v1/requests/a%2Fb',
+		);
 	});
 });
 
@@ -268,6 +292,30 @@ describe('credits', () => {
 		['empty', '', null],
 	])('x-remaining-credits %s', (_name, value, expected) => {
 		expect(parseCreditsHeader(value)).toBe(expected);
+	});
+
+	test.each<[string, unknown, Record<string, unknown> | undefined, number | null]>([
+		['the header alone', '12.5', { status: 'QUEUED' }, 12.5],
+		['the header wins over the body', '12.5', { metrics: { remaining_credits: 9 } }, 12.5],
+		[
+			'metrics.remaining_credits (async answers)',
+			undefined,
+			{ metrics: { remaining_credits: 9 } },
+			9,
+		],
+		['a top-level remaining_credits', undefined, { remaining_credits: '7.25' }, 7.25],
+		[
+			'metrics without the field: the top level',
+			undefined,
+			{ metrics: {}, remaining_credits: 3 },
+			3,
+		],
+		['a garbage header: the body', 'lots', { remaining_credits: 4 }, 4],
+		['none anywhere', undefined, { status: 'QUEUED' }, null],
+		['no body', undefined, undefined, null],
+		['a body value that is not a number', undefined, { remaining_credits: 'n/a' }, null],
+	])('readCredits: %s', (_name, header, body, expected) => {
+		expect(readCredits(header, body)).toBe(expected);
 	});
 
 	test('the credits body, numbers or text', () => {
