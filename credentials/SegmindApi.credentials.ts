@@ -40,8 +40,27 @@ export class SegmindApi implements ICredentialType {
 		properties: { headers: { 'x-api-key': '={{$credentials.apiKey}}' } },
 	};
 
-	// Reading the balance spends no credits, so testing the credential is free.
+	// Reading the balance spends no credits, so testing the credential is free. n8n fails the test
+	// on any answer but 2xx; these rules say what the two likely ones mean.
 	test: ICredentialTestRequest = {
 		request: { baseURL: '={{$credentials.baseUrl}}', url: '/v1/get-user-credits', method: 'GET' },
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Segmind rejected the API key: copy it again from segmind.com → Console → API Keys',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						"Segmind answered 404. A new account that never bought credits gets this even with a good key: save the credential anyway (the node's Get Credits then reads 0). Otherwise check the Base URL.",
+				},
+			},
+		],
 	};
 }

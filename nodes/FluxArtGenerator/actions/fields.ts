@@ -205,15 +205,49 @@ function readExtraInputs(ctx: IExecuteFunctions, itemIndex: number, options: IDa
 	return inputs;
 }
 
-/** The prompt and workflow of a submitting operation; blank ones fail before any request. */
+/** The prompt and workflow of a submitting operation; bad ones fail before any request. */
 export function readPromptInput(ctx: IExecuteFunctions, itemIndex: number) {
 	const textPrompt = String(ctx.getNodeParameter('textPrompt', itemIndex, '') ?? '');
-	const workflowId = String(
+	const givenId = String(
 		ctx.getNodeParameter('workflowId', itemIndex, DEFAULT_WORKFLOW_ID) ?? '',
 	).trim();
 	const fail = (message: string, hint: string) =>
 		new NodeOperationError(ctx.getNode(), message, { description: hint, itemIndex });
 	if (textPrompt.trim() === '') throw fail(MESSAGES.blankPrompt, MESSAGES.blankPromptHint);
-	if (workflowId === '') throw fail(MESSAGES.blankWorkflowId, MESSAGES.blankWorkflowIdHint);
-	return { textPrompt, workflowId };
+	if (givenId === '') throw fail(MESSAGES.blankWorkflowId, MESSAGES.blankWorkflowIdHint);
+	const workflow = parseWorkflowId(givenId);
+	if ('reason' in workflow)
+		throw fail(
+			MESSAGES.invalidWorkflowId(givenId, workflow.reason),
+			MESSAGES.invalidWorkflowIdHint,
+		);
+	return { textPrompt, workflowId: workflow.path };
+}
+
+/** One path segment of a workflow ID: letters, digits and `-_.~`, not starting with a dot. */
+const WORKFLOW_PATH = /^(?:(v\d+)\/)?([a-z0-9][\w.~-]*)$/i;
+
+/**
+ * The path under `/workflows/` that a Workflow ID means: an ID, `v2/<id>`, or a whole API URL
+ * (`https://api.segmind.com/workflows/[v2/]<id>`) pasted from Segmind's pages; the submit goes to
+ * the credential's Base URL whatever host the URL names. Anything else would be sent where no
+ * workflow is, so it is refused with the reason. Pure.
+ */
+export function parseWorkflowId(value: string): { path: string } | { reason: string } {
+	let text = value.trim();
+	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+		if (!URL.canParse(text)) return { reason: 'it is not a valid URL' };
+		const inPath = /\/workflows\/(.+?)\/?$/.exec(new URL(text).pathname);
+		if (!inPath) return { reason: 'the URL has no /workflows/<id> in its path' };
+		text = inPath[1];
+	}
+	const parts = WORKFLOW_PATH.exec(text);
+	if (!parts) {
+		return {
+			reason:
+				'an ID holds only letters, digits, "-", "_" and "." (optionally after "v2/"), with no spaces or other slashes',
+		};
+	}
+	const [, version, id] = parts;
+	return { path: version ? `${version.toLowerCase()}/${id}` : id };
 }

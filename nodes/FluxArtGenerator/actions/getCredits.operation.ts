@@ -1,8 +1,9 @@
 /** Get Credits: the account's balance, from the one call that spends nothing. */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { LONE_CALL_TIMEOUTS } from '../constants';
-import { parseCreditsBody } from '../helpers/responses';
+import { LONE_CALL_TIMEOUTS, NO_CREDITS_YET } from '../constants';
+import { callFailure } from '../helpers/errors';
+import { parseCreditsBody, readFailureReason } from '../helpers/responses';
 import { optionsField, readOptions } from './fields';
 import type { RunContext } from './run';
 
@@ -17,7 +18,19 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 		job: {},
 		deadline: run.clock.now() + requestTimeoutMs * LONE_CALL_TIMEOUTS,
 		timeoutMs: requestTimeoutMs,
+		answers: [404],
 	});
+	if (reply.status === 404) {
+		// An account that never bought credits has none to list: Segmind says so with a 404.
+		if (!NO_CREDITS_YET.test(readFailureReason(reply.body))) {
+			throw callFailure(
+				'credits',
+				{ kind: 'http', status: 404, body: JSON.stringify(reply.body) },
+				{},
+			);
+		}
+		return { json: { credits: 0, free_credits: 0 }, pairedItem: { item: itemIndex } };
+	}
 	const { credits, freeCredits } = parseCreditsBody(reply.body);
 	return {
 		json: { credits: credits ?? reply.credits, free_credits: freeCredits },

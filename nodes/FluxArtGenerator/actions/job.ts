@@ -5,12 +5,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, LONE_CALL_TIMEOUTS, MESSAGES } from '../constants';
-import { finishedWithoutImage, SegmindError, timedOut } from '../helpers/errors';
+import { callFailure, finishedWithoutImage, SegmindError, timedOut } from '../helpers/errors';
 import type { JobReference } from '../helpers/errors';
 import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
-import { parseJobStatus, parseSubmitAnswer, resolvePollUrl } from '../helpers/responses';
+import {
+	parseJobStatus,
+	parseSubmitAnswer,
+	pollUrlFor,
+	resolvePollUrl,
+} from '../helpers/responses';
 import type { JobStatus } from '../helpers/responses';
-import type { ApiCall } from '../transport';
+import type { ApiCall, SegmindReply } from '../transport';
 import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
 import type { RunContext } from './run';
@@ -24,6 +29,13 @@ export class SegmindJob {
 	status: JobStatus = { state: 'pending', status: '', outputNames: [] };
 	private checks = 0;
 	private readonly startedAt = this.run.clock.now();
+	/**
+	 * When Segmind answered the submit: its clock starts there, so learned durations leave out the
+	 * node's own waits before it (request budget, 429 pauses, retries). Unset for a job picked up.
+	 */
+	private acceptedAt?: number;
+	/** Segmind gave no usable poll URL: the node tries the documented paths until one answers. */
+	private pollUrlBuilt = false;
 
 	private constructor(
 		private readonly run: RunContext,
@@ -51,9 +63,11 @@ export class SegmindJob {
 		const reply = await job.call({
 			kind: 'submit',
 			method: 'POST',
-			url: `${run.baseUrl}/workflows/${encodeURIComponent(workflowId)}`,
+			// parseWorkflowId allows only URL-safe segments, so `v2/<id>` stays a path (no %2F).
+			url: `${run.baseUrl}/workflows/${workflowId}`,
 			body: { ...options.extraInputs, text_prompt: textPrompt },
 		});
+		job.acceptedAt = run.clock.now();
 		const answer = parseSubmitAnswer(reply.body, options.outputKey);
 		if (!answer.requestId && !(answer.job.state === 'completed' && answer.job.imageUrl)) {
 			throw new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.noRequestId, {
@@ -62,15 +76,18 @@ export class SegmindJob {
 			});
 		}
 		job.reference.requestId = answer.requestId ?? '';
-		job.reference.pollUrl = resolvePollUrl(answer.pollUrl, run.baseUrl, job.reference.requestId);
+		// Recorded before anything else is read of the answer, so no later failure can lose the job.
+		run.ledger.record(itemIndex, { request_id: job.requestId });
 		job.status = answer.job;
+		job.usePollUrl(answer.pollUrl);
 		run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.reference.pollUrl });
 		// At info level, so n8n's log keeps every paid job even if a worker is killed mid-wait (Get
-		// Result collects it); n8n's text log prints only the message, so it names execution and item.
+		// Result collects it); n8n's text log prints only the message, so it names all of that.
 		const executionId = run.ctx.getExecutionId();
+		const { pollUrl } = job.reference;
 		run.ctx.logger.info(
-			`Segmind accepted request ${job.requestId} (execution ${executionId}, item ${itemIndex})`,
-			{ requestId: job.requestId, pollUrl: job.reference.pollUrl, executionId, itemIndex },
+			`Segmind accepted request ${job.requestId} (execution ${executionId}, item ${itemIndex}, poll URL ${pollUrl})`,
+			{ requestId: job.requestId, pollUrl, executionId, itemIndex },
 		);
 		return { job, textPrompt, workflowId };
 	}
@@ -82,12 +99,13 @@ export class SegmindJob {
 		given: { requestId: string; pollUrl: string },
 		options: JobOptions,
 	): SegmindJob {
-		const pollUrl = resolvePollUrl(given.pollUrl, run.baseUrl, given.requestId);
-		run.ledger.record(itemIndex, { request_id: given.requestId, poll_url: pollUrl });
-		return new SegmindJob(run, itemIndex, options, options.timeoutMs, {
+		const job = new SegmindJob(run, itemIndex, options, options.timeoutMs, {
 			requestId: given.requestId,
-			pollUrl,
+			pollUrl: '',
 		});
+		job.usePollUrl(given.pollUrl);
+		run.ledger.record(itemIndex, { request_id: given.requestId, poll_url: job.reference.pollUrl });
+		return job;
 	}
 
 	get requestId(): string {
@@ -95,7 +113,7 @@ export class SegmindJob {
 	}
 
 	async check(): Promise<JobStatus> {
-		const reply = await this.call({ kind: 'poll', method: 'GET', url: this.reference.pollUrl });
+		const reply = await this.poll();
 		const status = parseJobStatus(reply.body, this.options.outputKey);
 		const polls = ++this.checks;
 		const elapsedMs = this.run.clock.now() - this.startedAt;
@@ -114,11 +132,13 @@ export class SegmindJob {
 		// A wait that began at the submit runs on the workflow's durations; Get Result's wait starts
 		// at an unknown point of the job's life (its job has no workflow ID), so nothing is known.
 		const { workflowId } = reference;
+		// The policy runs on Segmind's clock (from the accepted submit); the deadline stays the item's.
+		const jobStartedAt = this.acceptedAt ?? this.startedAt;
 		// Translated outside the catch: n8n's lint allows only its own errors to be thrown in one.
 		const outcome = await pollUntilDone({
 			clock: run.clock,
-			startedAt: this.startedAt,
-			timeoutMs: this.timeoutMs,
+			startedAt: jobStartedAt,
+			timeoutMs: this.startedAt + this.timeoutMs - jobStartedAt,
 			maxIntervalMs: this.options.maxIntervalMs,
 			initial: this.status,
 			check: async () => await this.check(),
@@ -133,11 +153,12 @@ export class SegmindJob {
 		}
 		if (workflowId && outcome.job.state === 'completed' && outcome.polls > 0)
 			run.durations.record(workflowId, outcome.lastPendingMs, outcome.elapsedMs);
-		return this.finished(outcome.elapsedMs);
+		return this.finished();
 	}
 
 	/** The job as last seen, if done: its image, or the error that says why there is none. */
-	finished(elapsedMs = this.run.clock.now() - this.startedAt) {
+	finished() {
+		const elapsedMs = this.run.clock.now() - this.startedAt;
 		const { imageUrl, state, status } = this.status;
 		if (!imageUrl || state !== 'completed') throw finishedWithoutImage(this.status, this.reference);
 		this.run.ledger.record(this.itemIndex, { request_id: this.requestId, image_output: imageUrl });
@@ -170,7 +191,45 @@ export class SegmindJob {
 		return { ...item, binary: { [this.options.binaryPropertyName]: file } };
 	}
 
-	private async call(call: Pick<ApiCall, 'method' | 'url' | 'body'> & { kind: 'submit' | 'poll' }) {
+	/** Takes Segmind's poll URL; without a usable one, builds it on the run's preferred path. */
+	private usePollUrl(given: string | undefined) {
+		const resolved = resolvePollUrl(given, this.run.baseUrl);
+		this.pollUrlBuilt = resolved === undefined;
+		this.reference.pollUrl =
+			resolved ?? pollUrlFor(this.run.baseUrl, this.run.pollPaths[0], this.requestId);
+	}
+
+	/**
+	 * One look at the job. A poll URL the node built may be on a path this Segmind does not answer:
+	 * a 404 there tries the other documented paths, and the one that answers is kept for the run.
+	 */
+	private async poll(): Promise<SegmindReply> {
+		if (!this.pollUrlBuilt) {
+			return await this.call({ kind: 'poll', method: 'GET', url: this.reference.pollUrl });
+		}
+		const { run } = this;
+		let notFound: SegmindReply | undefined;
+		for (const path of [...run.pollPaths]) {
+			const url = pollUrlFor(run.baseUrl, path, this.requestId);
+			const reply = await this.call({ kind: 'poll', method: 'GET', url, answers: [404] });
+			if (reply.status === 404) {
+				notFound = reply;
+				continue;
+			}
+			run.pollPaths.splice(run.pollPaths.indexOf(path), 1);
+			run.pollPaths.unshift(path);
+			this.pollUrlBuilt = false;
+			this.reference.pollUrl = url;
+			run.ledger.record(this.itemIndex, { request_id: this.requestId, poll_url: url });
+			return reply;
+		}
+		const body = JSON.stringify(notFound?.body ?? {});
+		throw callFailure('poll', { kind: 'http', status: 404, body }, this.reference);
+	}
+
+	private async call(
+		call: Pick<ApiCall, 'method' | 'url' | 'body' | 'answers'> & { kind: 'submit' | 'poll' },
+	) {
 		const reply = await this.run.transport.call({
 			...call,
 			job: this.reference,

@@ -5,7 +5,13 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, MESSAGES } from '../constants';
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_BASE_URL,
+	DEFAULT_CONCURRENCY,
+	MESSAGES,
+	POLL_PATHS,
+} from '../constants';
 import { executionClock } from '../helpers/clock';
 import { JobDurations, readStoredDurations } from '../helpers/durations';
 import { JobLedger } from '../helpers/ledger';
@@ -32,6 +38,8 @@ export async function startRun(ctx: IExecuteFunctions) {
 		clock,
 		baseUrl,
 		transport: new SegmindTransport(ctx, { baseUrl, clock, perMinute, signal }),
+		/** Where to poll a job known by its request ID alone; the path that answered comes first. */
+		pollPaths: [...POLL_PATHS] as string[],
 		/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
 		ledger: new JobLedger(),
 		/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */

@@ -45,8 +45,10 @@ const failure = (job: JobReference, [code, message, description]: Failure, httpS
 
 /** What one HTTP call ended with, when it did not end with an answer the caller can use. */
 export type CallOutcome =
-	| { kind: 'http'; status: number; body: string; retryAfterMs?: number }
+	| { kind: 'http'; status: number; body: string; retryAfterMs?: number; location?: string }
 	| { kind: 'network'; code: string };
+
+type HttpOutcome = Extract<CallOutcome, { kind: 'http' }>;
 
 export type CallKind = 'submit' | 'poll' | 'credits' | 'image';
 
@@ -78,28 +80,71 @@ export function callFailure(call: CallKind, outcome: CallOutcome, job: JobRefere
 	if (outcome.status === 502 && !parsed.ok && outcome.body && call !== 'submit')
 		return unreadableAnswer(call, outcome.body, job, MESSAGES.unreadableHint);
 	const reason = readFailureReason(parsed.ok ? parsed.value : outcome.body);
-	const [code, message, hint] = httpFailure(outcome.status, call, job, reason);
+	const [code, message, hint] = httpFailure(outcome, call, job, reason);
 	return fail(code, message, `${hint} Segmind said: ${reason}`, outcome.status);
 }
 
 /** Segmind's answers that are not a success. */
-function httpFailure(status: number, call: CallKind, job: JobReference, reason: string): Failure {
+function httpFailure(
+	outcome: HttpOutcome,
+	call: CallKind,
+	job: JobReference,
+	reason: string,
+): Failure {
+	const { status } = outcome;
 	const workflow = job.workflowId ?? '?';
-	const polledId = call === 'poll' ? job.requestId : undefined;
+	if (call === 'poll') {
+		const known = pollFailure(status, job.requestId ?? '');
+		if (known) return known;
+	}
+	if (call === 'submit' && status >= 300 && status < 400) {
+		const message = MESSAGES.submitRedirected(status, outcome.location ?? '');
+		return [ERROR_CODES.invalidResponse, message, MESSAGES.submitRedirectedHint];
+	}
 	const credits: Failure = [ERROR_CODES.credits, MESSAGES.credits(status), MESSAGES.creditsHint];
+	const notFound: Failure =
+		call === 'credits'
+			? [ERROR_CODES.notFound, MESSAGES.noCreditsEndpoint(status), MESSAGES.noCreditsEndpointHint]
+			: [ERROR_CODES.notFound, MESSAGES.unknownWorkflow(workflow), MESSAGES.unknownWorkflowHint];
 	const known: Record<number, Failure> = {
 		401: [ERROR_CODES.auth, MESSAGES.auth(status), MESSAGES.authHint],
 		402: credits,
 		406: credits,
 		403: [ERROR_CODES.forbidden, MESSAGES.forbidden(workflow), MESSAGES.forbiddenHint],
-		404: polledId
-			? [ERROR_CODES.notFound, MESSAGES.unknownRequest(polledId), MESSAGES.unknownRequestHint]
-			: [ERROR_CODES.notFound, MESSAGES.unknownWorkflow(workflow), MESSAGES.unknownWorkflowHint],
+		404: notFound,
+		410: [ERROR_CODES.retired, MESSAGES.retired(workflow), MESSAGES.retiredHint],
 		422: [ERROR_CODES.invalidInput, MESSAGES.invalidInput(reason), MESSAGES.invalidInputHint],
 		429: [ERROR_CODES.rateLimited, MESSAGES.rateLimited(status), MESSAGES.rateLimitedHint],
 	};
 	const message = status >= 500 ? MESSAGES.server(status) : MESSAGES.unexpectedStatus(status);
 	return known[status] ?? [ERROR_CODES.server, message, MESSAGES.serverHint];
+}
+
+/**
+ * A poll's refusals: the job was accepted and billed, so none of them may say "nothing was billed",
+ * and each names the request (the error's context adds its poll URL).
+ */
+function pollFailure(status: number, requestId: string): Failure | undefined {
+	const refused = MESSAGES.refusedOnPollHint;
+	switch (status) {
+		case 401:
+			return [ERROR_CODES.auth, MESSAGES.authOnPoll(requestId, status), refused];
+		case 402:
+		case 406:
+			return [ERROR_CODES.credits, MESSAGES.credits(status), refused];
+		case 403:
+			return [ERROR_CODES.forbidden, MESSAGES.forbiddenOnPoll(requestId), refused];
+		case 404:
+			return [
+				ERROR_CODES.notFound,
+				MESSAGES.unknownRequest(requestId),
+				MESSAGES.unknownRequestHint,
+			];
+		case 410:
+			return [ERROR_CODES.retired, MESSAGES.retiredOnPoll(requestId), refused];
+		default:
+			return undefined;
+	}
 }
 
 /** Errors that happen before the request leaves this machine: nothing reached Segmind. */

@@ -13,12 +13,12 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, CREDITS_HEADER, MESSAGES } from '../constants';
+import { CREDENTIAL_TYPE, CREDITS_HEADER, DEFAULT_BASE_URL, MESSAGES } from '../constants';
 import { bodyText, callFailure, SegmindError, unreadableAnswer } from '../helpers/errors';
 import type { CallKind, CallOutcome, JobReference } from '../helpers/errors';
 import { imageTypeOf } from '../helpers/image-type';
 import type { Clock } from '../helpers/polling';
-import { isObject, parseCreditsHeader, parseJsonBody } from '../helpers/responses';
+import { isObject, parseJsonBody, readCredits } from '../helpers/responses';
 import { RequestBudget } from './budget';
 import { isRetryable, MAX_ATTEMPTS, retryDelay, serverWaitMs } from './retry';
 
@@ -37,14 +37,17 @@ export interface ApiCall extends Call {
 	kind: 'submit' | 'poll' | 'credits';
 	method: IHttpRequestMethods;
 	body?: IDataObject;
+	/** Error statuses that are an answer for this call (a 404 the caller knows what to do with). */
+	answers?: number[];
 }
 
 /** `fileStem`: the name the file gets, without its extension (taken from the bytes). */
 type ImageCall = Call & { kind: 'image'; fileStem: string };
 
 export interface SegmindReply {
+	status: number;
 	body: Record<string, unknown>;
-	/** The `x-remaining-credits` reading of this answer, or null when it carried none. */
+	/** The balance this answer carried (header or body), or null when it carried none. */
 	credits: number | null;
 }
 
@@ -52,6 +55,8 @@ export interface SegmindReply {
 type ByteStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
 
 const MAX_REDIRECTS = 3;
+/** Segmind's own API origin, which its answers name even when the Base URL is a proxy. */
+const SEGMIND_ORIGIN = new URL(DEFAULT_BASE_URL).origin;
 /** Enough bytes to recognise PNG, JPEG, WebP and GIF by their signatures. */
 const SIGNATURE_BYTES = 16;
 
@@ -130,8 +135,11 @@ export class SegmindTransport {
 		// A FAILED job may be reported with HTTP 422 instead of 200: it is an answer, not an error.
 		const isJobAnswer =
 			call.kind === 'poll' && statusCode === 422 && typeof body?.status === 'string';
+		const credits = () => readCredits(response.headers[CREDITS_HEADER], body);
+		if (call.answers?.includes(statusCode))
+			return { status: statusCode, body: body ?? {}, credits: credits() };
 		if ((statusCode >= 200 && statusCode < 300) || isJobAnswer) {
-			if (body) return { body, credits: parseCreditsHeader(response.headers[CREDITS_HEADER]) };
+			if (body) return { status: statusCode, body, credits: credits() };
 			// A poll answered with a garbage page may be a passing proxy fault: retry it like a 502.
 			if (call.kind !== 'submit')
 				return { kind: 'http', status: 502, body: bodyText(response.body) };
@@ -164,12 +172,16 @@ export class SegmindTransport {
 		}
 	}
 
-	/** One request, its redirects followed by hand: the key goes only to the API's own origin. */
+	/**
+	 * One request, its redirects followed by hand: the key goes only to the API's own origin, and a
+	 * submit is never sent again but for a 307 or 308 to that origin (the first was not processed).
+	 */
 	private async send(
 		call: Call,
 		request: Omit<IHttpRequestOptions, 'url'>,
 	): Promise<IN8nHttpFullResponse | CallOutcome> {
-		let url = call.url;
+		const api = call.kind !== 'image';
+		let url = api ? this.throughBase(call.url) : call.url;
 		try {
 			for (let hop = 0; ; hop++) {
 				const options: IHttpRequestOptions = {
@@ -183,20 +195,38 @@ export class SegmindTransport {
 					timeout: call.timeoutMs,
 					abortSignal: this.options.signal,
 				};
-				const toApi =
-					call.kind !== 'image' && URL.canParse(url) && new URL(url).origin === this.origin;
+				const toApi = api && URL.canParse(url) && new URL(url).origin === this.origin;
 				const response = (await (toApi
 					? this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, options)
 					: this.ctx.helpers.httpRequest(options))) as IN8nHttpFullResponse;
 				const { location } = response.headers;
 				const redirect = response.statusCode >= 300 && response.statusCode < 400;
 				if (!redirect || typeof location !== 'string' || hop >= MAX_REDIRECTS) return response;
+				const next = new URL(location, url).toString();
+				if (request.method !== 'GET' && !this.mayRepeat(response.statusCode, next)) return response;
 				(response.body as Partial<ByteStream> | undefined)?.destroy?.();
-				url = new URL(location, url).toString();
+				url = api ? this.throughBase(next) : next;
 			}
 		} catch (error) {
 			return this.networkOutcome(error);
 		}
+	}
+
+	/**
+	 * Segmind's answers name its own origin (poll URLs, redirects) even when the Base URL is a proxy
+	 * or gateway: such a URL goes through the Base URL, path prefix kept, and so gets the key.
+	 */
+	private throughBase(url: string): string {
+		if (this.origin === SEGMIND_ORIGIN || !URL.canParse(url)) return url;
+		const target = new URL(url);
+		if (target.origin !== SEGMIND_ORIGIN) return url;
+		return `${this.options.baseUrl}${target.pathname}${target.search}`;
+	}
+
+	/** A 307/308 keeps method and body and means the request was not processed: safe on our origin. */
+	private mayRepeat(status: number, location: string): boolean {
+		const next = this.throughBase(location);
+		return (status === 307 || status === 308) && new URL(next).origin === this.origin;
 	}
 
 	/** A request aborted by the user's stop ends the run; anything else is a network outcome. */
@@ -211,11 +241,13 @@ const isOutcome = (value: unknown): value is CallOutcome =>
 	isObject(value) && (value.kind === 'http' || value.kind === 'network');
 
 function httpOutcome(response: IN8nHttpFullResponse, body: string): CallOutcome {
+	const { location } = response.headers;
 	return {
 		kind: 'http',
 		status: response.statusCode,
 		body,
 		retryAfterMs: serverWaitMs(response.headers, Date.now()),
+		...(typeof location === 'string' && { location }),
 	};
 }
 
