@@ -44,7 +44,8 @@ const TIMINGS = DEFAULT_TIMINGS
 	: { lockDuration: 6000, lockRenewTime: 2000, stalledInterval: 3000 };
 /** Ignored by n8n 2.x (maxStalledCount is fixed at 0); set to show that it changes nothing. */
 const MAX_STALLED_COUNT = '3';
-const ACCEPTED = /Segmind accepted request ([\w-]+)/g;
+/** The line the node logs per accepted submit: request ID and poll URL, as a user would grep it. */
+const ACCEPTED = /Segmind accepted request ([\w-]+) \(execution \d+, item \d+, poll URL (\S+)\)/g;
 
 function generateWorkflow(credential) {
 	const webhook = node(
@@ -71,25 +72,22 @@ function generateWorkflow(credential) {
 }
 
 /** Manual Trigger → one item per request ID → Flux Art Generator, Get Result. */
-function collectWorkflow(credential, requestIds) {
+function collectWorkflow(credential, jobs) {
 	const flux = fluxNode(credential, {
 		parameters: {
 			operation: 'getResult',
 			requestId: '={{ $json.request_id }}',
-			pollUrl: '',
+			pollUrl: '={{ $json.poll_url }}',
 			textPrompt: undefined,
-			options: { concurrency: requestIds.length },
+			options: { concurrency: jobs.length },
 		},
 	});
 	return workflow(
 		IDS.collect,
-		'e2e: worker-kill, Get Result by the request IDs in the worker log',
+		'e2e: worker-kill, Get Result by the request IDs and poll URLs in the worker log',
 		[
 			manualTrigger(),
-			codeNode(
-				'Request IDs',
-				`return ${JSON.stringify(requestIds)}.map((request_id) => ({ json: { request_id } }));`,
-			),
+			codeNode('Request IDs', `return ${JSON.stringify(jobs)}.map((json) => ({ json }));`),
 			flux,
 		],
 		chain('Start', 'Request IDs', 'Flux Art Generator'),
@@ -273,7 +271,8 @@ function workerKillPart() {
 				equal(fake.requestsTo('image').length, 0, `${what}: images downloaded before recovery`);
 
 				// Recovery 1: every request ID the fake issued is in the killed worker's stdout.
-				const inLog = [...victim.output().matchAll(ACCEPTED)].map((m) => m[1]);
+				const logged = [...victim.output().matchAll(ACCEPTED)];
+				const inLog = logged.map((m) => m[1]);
 				equal(
 					[...inLog].sort(),
 					jobs.map((j) => j.requestId).sort(),
@@ -303,14 +302,15 @@ function workerKillPart() {
 
 				// Recovery 2: Get Result with those IDs collects every image, with no new submit.
 				for (const d of [...daemons].reverse()) await d.stop().catch(() => {});
-				await n8n.importWorkflows([collectWorkflow(credential, inLog)]);
+				const toCollect = logged.map((m) => ({ request_id: m[1], poll_url: m[2] }));
+				await n8n.importWorkflows([collectWorkflow(credential, toCollect)]);
 				// Queue mode keeps binary data in the database; this run writes it to disk to compare.
 				n8n.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
 				const pollsBefore = fake.requestsTo('poll').length;
 				const collectStarted = Date.now();
 				const exec = await n8n.execute(IDS.collect);
 				const collectMs = Date.now() - collectStarted;
-				const collectWhat = `${what}: Get Result by the logged request IDs`;
+				const collectWhat = `${what}: Get Result by the logged request IDs and poll URLs`;
 				expectSuccess(exec, collectWhat);
 				const items = itemsOf(exec, 'Flux Art Generator');
 				equal(items.length, inLog.length, `${collectWhat}: items`);

@@ -220,7 +220,8 @@ function rateLimitWaits(fake) {
 }
 
 /**
- * Jobs the node learned of but whose "Segmind accepted request <id> (execution N, item i)" line
+ * Jobs the node learned of but whose "Segmind accepted request <id> (execution N, item i, poll URL
+ * <url>)" line
  * (info level, written as the submit is answered) is missing from the workers' logs, or names
  * another execution than the one whose output holds the request ID.
  */
@@ -229,7 +230,7 @@ function missingFromLogs(workers, executions, fake, dropped) {
 	for (const w of workers)
 		for (const m of w
 			.output()
-			.matchAll(/Segmind accepted request (\w+) \(execution (\d+), item \d+\)/g))
+			.matchAll(/Segmind accepted request ([\w-]+) \(execution (\d+), item \d+, poll URL \S+\)/g))
 			logged.set(m[1], [...(logged.get(m[1]) || []), m[2]]);
 	const executionOf = new Map();
 	for (const e of executions)
