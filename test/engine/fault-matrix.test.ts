@@ -157,6 +157,78 @@ const rows: Row[] = [
 		submits: 1,
 		jobs: 0,
 	},
+	...([301, 302, 303] as const).map(
+		(status): Row => ({
+			name: `a ${status} redirect of the submit: the prompt is NOT sent again (nothing was billed)`,
+			arrange: (f) =>
+				f.respond('submit', {
+					status,
+					headers: { location: `${f.baseUrl}/workflows/66ba4126364d0f944f366a8f-v2` },
+				}),
+			outcome: {
+				code: 'INVALID_RESPONSE',
+				message: new RegExp(`redirect \\(HTTP ${status} to http://127\\.0\\.0\\.1:\\d+/workflows/`),
+			},
+			submits: 1,
+			jobs: 0,
+			check: (r) => expect(errorOf(r).description).toMatch(/Nothing was billed/),
+		}),
+	),
+	{
+		name: 'a 307 of the submit to the same origin: sent once more there (the first was not processed)',
+		arrange: (f) =>
+			f.respond('submit', {
+				status: 307,
+				headers: { location: '/workflows/66ba4126364d0f944f366a8f-v2?again=1' },
+			}),
+		outcome: 'image',
+		submits: 2,
+		jobs: 1,
+		check: (_r, f) => {
+			const [first, second] = f.requestsTo('submit');
+			expect(second.path).toBe('/workflows/66ba4126364d0f944f366a8f-v2?again=1');
+			expect(second.body).toBe(first.body);
+		},
+	},
+	{
+		name: 'a 308 of the submit to https://api.segmind.com: mapped through the Base URL, sent once more',
+		arrange: (f) =>
+			f.respond('submit', {
+				status: 308,
+				headers: { location: 'https://api.segmind.com/workflows/66ba4126364d0f944f366a8f-v2' },
+			}),
+		outcome: 'image',
+		submits: 2,
+		jobs: 1,
+	},
+	{
+		name: 'a 307 of the submit to another origin: NOT followed (the key and the prompt stay home)',
+		arrange: (f) =>
+			f.respond('submit', {
+				status: 307,
+				headers: { location: `${f.imageBaseUrl}/workflows/66ba4126364d0f944f366a8f-v2` },
+			}),
+		outcome: { code: 'INVALID_RESPONSE', message: /redirect \(HTTP 307 to / },
+		submits: 1,
+		jobs: 0,
+		check: (_r, f) => expect(f.requests.filter((r) => r.host === 'images')).toHaveLength(0),
+	},
+	{
+		name: 'a 410 on the submit: RETIRED, check the Workflow ID',
+		arrange: (f) =>
+			f.respond('submit', { status: 410, body: { error: 'This workflow has been deprecated' } }),
+		outcome: {
+			code: 'RETIRED',
+			message:
+				'Segmind has retired workflow 66ba4126364d0f944f366a8f-v2 or a model it uses (HTTP 410)',
+		},
+		submits: 1,
+		jobs: 0,
+		check: (r) =>
+			expect(errorOf(r).description).toMatch(
+				/Check the Workflow ID.*Segmind said: This workflow has been deprecated/s,
+			),
+	},
 	{
 		name: 'FAILED (error_message string)',
 		arrange: (f) => f.setScenario({ fail: { shape: 'error_message-string' } }),

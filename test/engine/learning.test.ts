@@ -72,3 +72,21 @@ test('a corrupt stored value is ignored, and replaced by what is learned', async
 	expect(Object.keys(stored)).toEqual([OTHER_WORKFLOW]);
 	expect(stored[OTHER_WORKFLOW]).toHaveLength(1);
 });
+
+test("a duration is Segmind's time from the accepted submit, not the node's own waits before it", async () => {
+	// The submit waits 3 s on a 429 before Segmind takes it; the job itself takes 1 s.
+	fake.setScenario({ durationMs: 1_000 });
+	fake.respond('submit', {
+		status: 429,
+		body: { error: 'Rate limit' },
+		headers: { 'retry-after': '3' },
+	});
+	const staticData: IDataObject = {};
+	await execute(staticData);
+	expect(fake.requestsTo('submit')).toHaveLength(2);
+	const [learned] = storedDurations(staticData)[OTHER_WORKFLOW] as number[];
+	// Seen pending at the accepted submit and done at the first check 2 s later: about 1 s, where
+	// counting from before the 429 would store about 4 s.
+	expect(learned).toBeGreaterThan(500);
+	expect(learned).toBeLessThan(2_500);
+});
