@@ -27,6 +27,7 @@ import {
 	terminalAnswer,
 	type JobAnswer,
 } from './scenario';
+import { ScriptQueue } from './scripts';
 import type {
 	FakeSegmindOptions,
 	Injection,
@@ -44,11 +45,6 @@ interface JobState {
 	image?: Buffer;
 	/** Polls answered so far (for creditsHeaderPolls). */
 	polls: number;
-}
-
-interface QueuedScript {
-	response: ScriptedResponse;
-	remaining: number;
 }
 
 /**
@@ -72,7 +68,7 @@ export class FakeSegmind {
 	private readonly routeOf = new WeakMap<RecordedRequest, Route>();
 	private submitted: SubmittedJob[] = [];
 	private jobStates = new Map<string, JobState>();
-	private scripts = new Map<Route, QueuedScript[]>();
+	private readonly scripts = new ScriptQueue();
 	private injections: Injection[] = [];
 
 	constructor(options: FakeSegmindOptions = {}) {
@@ -157,11 +153,7 @@ export class FakeSegmind {
 	}
 
 	respond(route: Route, response: ScriptedResponse): void {
-		const times = response.times ?? 1;
-		if (!(times >= 1)) throw new Error(`respond(): times must be at least 1, got ${times}`);
-		const queue = this.scripts.get(route) ?? [];
-		queue.push({ response: { ...response }, remaining: times });
-		this.scripts.set(route, queue);
+		this.scripts.add(route, response);
 	}
 
 	requestsTo(route: Route): RecordedRequest[] {
@@ -181,7 +173,7 @@ export class FakeSegmind {
 		this.recorded = [];
 		this.submitted = [];
 		this.jobStates = new Map();
-		this.scripts = new Map();
+		this.scripts.reset();
 		this.injections = [];
 		this.scenario = mergeScenario(this.defaultScenario);
 		this.credits = this.initialCredits;
@@ -224,7 +216,7 @@ export class FakeSegmind {
 		this.routeOf.set(record, classified.route);
 
 		const injection = this.injectionFor(classified, record);
-		const script = injection?.response ?? this.takeScript(classified.route);
+		const script = injection?.response ?? this.scripts.take(classified.route);
 		if (!script) {
 			writeReply(res, this.normalReply(host, classified, req, body));
 			return;
@@ -278,15 +270,6 @@ export class FakeSegmind {
 		};
 		this.injections.push(injection);
 		return injection;
-	}
-
-	private takeScript(route: Route): ScriptedResponse | undefined {
-		const queue = this.scripts.get(route);
-		const head = queue?.[0];
-		if (!queue || !head) return undefined;
-		head.remaining--;
-		if (head.remaining <= 0) queue.shift();
-		return head.response;
 	}
 
 	private normalReply(
