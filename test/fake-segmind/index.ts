@@ -2,6 +2,7 @@
 export { FakeSegmind } from './server';
 export { FAILURE_REASONS } from './scenario';
 export type {
+	ApiPollPath,
 	FailureShape,
 	FakeSegmindOptions,
 	InjectionRequest,

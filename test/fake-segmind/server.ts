@@ -17,7 +17,14 @@ import {
 } from './http';
 import { contentTypeFor, fileExtensionFor, renderArt } from './images';
 import { JobSlots, RateLimit } from './limits';
-import { classifyRequest, WORKFLOW_ID, type Classified, type Host } from './routes';
+import {
+	classifyRequest,
+	routingFrom,
+	WORKFLOW_ID,
+	type Classified,
+	type Host,
+	type Routing,
+} from './routes';
 import {
 	DEFAULT_SCENARIO,
 	mergeScenario,
@@ -83,6 +90,7 @@ export class FakeSegmind {
 		this.durationOf = options.durationOf;
 		this.scenarioFor = options.scenarioFor;
 		this.inject = options.inject;
+		this.routing = routingFrom(options);
 	}
 
 	private readonly slots: JobSlots;
@@ -90,15 +98,17 @@ export class FakeSegmind {
 	private readonly durationOf?: (prompt: string) => number | undefined;
 	private readonly scenarioFor: FakeSegmindOptions['scenarioFor'];
 	private readonly inject: FakeSegmindOptions['inject'];
+	private readonly routing: Routing;
 
 	/** Requests answered 429 by the rate limit (not by scripts). */
 	get rateLimited(): number {
 		return this.rateLimit.refused;
 	}
 
+	/** What a client takes as its Base URL: the API host's origin and the `pathPrefix`. */
 	get baseUrl(): string {
 		if (this.apiOrigin === undefined) throw new Error('FakeSegmind is not started');
-		return this.apiOrigin;
+		return this.apiOrigin + this.routing.pathPrefix;
 	}
 
 	get imageBaseUrl(): string {
@@ -208,7 +218,7 @@ export class FakeSegmind {
 			writeReply(res, errorReply(429, 'Rate limit exceeded'));
 			return;
 		}
-		const classified = classifyRequest(host, method, path);
+		const classified = classifyRequest(host, method, path, this.routing);
 		if (!classified) {
 			writeReply(res, errorReply(404, `No route for ${method} ${path.split('?')[0] ?? ''}`));
 			return;
@@ -281,7 +291,7 @@ export class FakeSegmind {
 		const keyed = carriesApiKey(req.headers, this.apiKey);
 		switch (classified.route) {
 			case 'submit':
-				return keyed ? this.submitReply(classified.workflowId, body) : this.badKeyReply();
+				return keyed ? this.submitReply(classified, body) : this.badKeyReply();
 			case 'poll':
 				// The image host stands in for a foreign origin, which must not need (or get) the key.
 				if (!keyed && host === 'api') return this.badKeyReply();
@@ -302,14 +312,17 @@ export class FakeSegmind {
 		return jsonReply(200, balance, this.creditsHeaders(this.scenario));
 	}
 
-	private submitReply(workflowId: string, rawBody: string): Reply {
+	private submitReply(
+		{ workflowId, id }: Classified & { route: 'submit' },
+		rawBody: string,
+	): Reply {
 		if (this.credits < this.costPerJob) return errorReply(402, 'Insufficient credits');
 		const parsed = parseJson(rawBody);
 		const prompt = isRecord(parsed) ? parsed.text_prompt : undefined;
 		if (typeof prompt !== 'string' || prompt.length === 0) {
 			return errorReply(422, 'text_prompt is required');
 		}
-		if (!WORKFLOW_ID.test(workflowId)) return errorReply(404, 'Workflow not found');
+		if (!WORKFLOW_ID.test(id)) return errorReply(404, 'Workflow not found');
 
 		const scenario = mergeScenario(this.scenario, this.scenarioFor?.(prompt));
 		scenario.durationMs = this.durationOf?.(prompt) ?? scenario.durationMs;

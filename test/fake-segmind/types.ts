@@ -34,10 +34,11 @@ export type OutputShape =
 	/** `{ status, image_output: [url] }`. */
 	| 'flat-list';
 
+/** The poll path forms Segmind's samples show, each answered on the API host (`pollPaths`). */
+export type ApiPollPath = 'requests' | 'workflows-request' | 'v1-requests';
+
 export type PollPath =
-	| 'requests'
-	| 'workflows-request'
-	| 'v1-requests'
+	| ApiPollPath
 	/** `/workflows/request/<id>` with no origin. */
 	| 'relative'
 	/** Literally `<base_url>/requests/<id>`, as in Segmind's docs sample. */
@@ -139,6 +140,14 @@ export interface FakeSegmindOptions {
 	 * answer it gives is logged in `injected`.
 	 */
 	inject?: (route: Route, request: InjectionRequest) => ScriptedResponse | undefined;
+	/**
+	 * A proxy's or gateway's path (e.g. '/gateway/segmind'): every API route is served under it
+	 * and `baseUrl` includes it; other paths answer 404. Poll URLs are handed out as the scenario
+	 * says (a proxy passes Segmind's answers through). Default: none.
+	 */
+	pathPrefix?: string;
+	/** The poll path forms the API host answers; the others answer 404 as unknown paths. Default: all. */
+	pollPaths?: ApiPollPath[];
 }
 
 /** A request as `inject` sees it: the record, and which job and prompt it concerns when known. */
@@ -162,6 +171,7 @@ export interface Injection {
 /** A job as the tests see it. */
 export interface SubmittedJob {
 	requestId: string;
+	/** As the submit's path gave it: '<id>' for `/workflows/<id>`, 'v2/<id>' for `/workflows/v2/<id>`. */
 	workflowId: string;
 	/** The parsed submit body. */
 	body: unknown;
