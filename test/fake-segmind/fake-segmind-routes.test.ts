@@ -1,7 +1,13 @@
-import { FakeSegmind, type ApiPollPath } from './index';
+import { FakeSegmind, SEGMIND_ORIGIN, type ApiPollPath } from './index';
 import { call, FLUX_WORKFLOW, keyHeaders, poll, submit } from './test-client';
 
 /** Where the API host answers: a gateway's path prefix, the poll path forms, the submit forms. */
+
+/** `url` with Segmind's origin replaced by the fake's Base URL, as the node maps it. */
+function throughBaseUrl(fake: FakeSegmind, url: string): string {
+	expect(url.startsWith(`${SEGMIND_ORIGIN}/`)).toBe(true);
+	return fake.baseUrl + url.slice(SEGMIND_ORIGIN.length);
+}
 
 describe('FakeSegmind pathPrefix (a proxy or gateway as Base URL)', () => {
 	const fake = new FakeSegmind({ pathPrefix: '/gateway/segmind', scenario: { durationMs: 0 } });
@@ -52,10 +58,12 @@ describe('FakeSegmind pathPrefix (a proxy or gateway as Base URL)', () => {
 	});
 
 	it("hands out poll URLs as the scenario says, and redirects 'api' under the prefix", async () => {
+		fake.setScenario({ pollOrigin: 'segmind' });
+		const segmind = await submit(fake);
+		const id = segmind.json.request_id as string;
+		expect(segmind.json.poll_url).toBe(`${SEGMIND_ORIGIN}/workflows/request/${id}`);
 		fake.setScenario({ pollPath: 'relative' });
-		const relative = await submit(fake);
-		const id = relative.json.request_id as string;
-		expect(relative.json.poll_url).toBe(`/workflows/request/${id}`);
+		expect((await submit(fake)).json.poll_url).toMatch(/^\/workflows\/request\/[0-9a-f]{32}$/);
 		fake.setScenario({ pollPath: 'placeholder' });
 		expect((await submit(fake)).json.poll_url).toMatch(/^<base_url>\/requests\/[0-9a-f]{32}$/);
 		fake.setScenario({ pollPath: 'foreign' });
@@ -64,7 +72,7 @@ describe('FakeSegmind pathPrefix (a proxy or gateway as Base URL)', () => {
 		);
 
 		fake.respond('poll', { status: 307, redirectTo: 'api' });
-		const redirect = await fetch(`${fake.baseUrl}/v1/requests/${id}`, {
+		const redirect = await fetch(throughBaseUrl(fake, segmind.json.poll_url as string), {
 			headers: { 'x-api-key': fake.apiKey },
 			redirect: 'manual',
 		});
@@ -113,7 +121,52 @@ describe('FakeSegmind pollPaths (only some poll path forms answer)', () => {
 	);
 });
 
-describe('FakeSegmind submit paths', () => {
+describe('FakeSegmind poll URLs on https://api.segmind.com (pollOrigin)', () => {
+	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
+
+	beforeAll(() => fake.start());
+	afterAll(() => fake.stop());
+	beforeEach(() => fake.reset());
+
+	it.each([
+		['requests', '/requests/'],
+		['workflows-request', '/workflows/request/'],
+		['v1-requests', '/v1/requests/'],
+	] as const)("pollPath %s with pollOrigin 'segmind'", async (pollPath, path) => {
+		fake.setScenario({ pollPath, pollOrigin: 'segmind' });
+		const { json } = await submit(fake);
+		const id = json.request_id as string;
+		expect(json.poll_url).toBe(`${SEGMIND_ORIGIN}${path}${id}`);
+		// Mapped through the Base URL (the node's job), it answers on the fake.
+		const polled = await poll(fake, throughBaseUrl(fake, json.poll_url as string));
+		expect(polled.json.status).toBe('COMPLETED');
+	});
+
+	it('refuses pollOrigin segmind with a form that has no API origin', () => {
+		for (const pollPath of ['relative', 'placeholder', 'missing', 'foreign'] as const) {
+			expect(() => fake.setScenario({ pollPath, pollOrigin: 'segmind' })).toThrow(/pollOrigin/);
+		}
+		expect(
+			() => new FakeSegmind({ scenario: { pollOrigin: 'segmind', pollPath: 'foreign' } }),
+		).toThrow(/pollOrigin/);
+	});
+
+	it("a poll redirected to 'segmind': Location on https://api.segmind.com", async () => {
+		fake.respond('poll', { status: 302, redirectTo: 'segmind' });
+		const { json } = await submit(fake);
+		const id = json.request_id as string;
+		const redirect = await fetch(json.poll_url as string, {
+			headers: { 'x-api-key': fake.apiKey },
+			redirect: 'manual',
+		});
+		expect(redirect.status).toBe(302);
+		expect(redirect.headers.get('location')).toBe(`${SEGMIND_ORIGIN}/requests/${id}`);
+		const target = await poll(fake, throughBaseUrl(fake, redirect.headers.get('location')!));
+		expect(target.json.status).toBe('COMPLETED');
+	});
+});
+
+describe('FakeSegmind submit paths and redirects', () => {
 	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
 
 	beforeAll(() => fake.start());
@@ -145,5 +198,86 @@ describe('FakeSegmind submit paths', () => {
 		expect(fake.jobs).toHaveLength(0);
 		expect(fake.credits).toBe(100);
 		expect(fake.requestsTo('submit')[0]?.path).toBe(`/workflows/v2%2F${FLUX_WORKFLOW}`);
+	});
+
+	it.each([307, 308])(
+		'a %d to the same path on the API host: the repeated POST makes the job, the first not',
+		async (status) => {
+			fake.respond('submit', { status, redirectTo: 'api' });
+			const first = await fetch(`${fake.baseUrl}/workflows/v2/${FLUX_WORKFLOW}`, {
+				method: 'POST',
+				headers: keyHeaders(fake),
+				body: JSON.stringify({ text_prompt: 'once' }),
+				redirect: 'manual',
+			});
+			expect(first.status).toBe(status);
+			expect(first.headers.get('location')).toBe(`${fake.baseUrl}/workflows/v2/${FLUX_WORKFLOW}`);
+			expect(fake.jobs).toHaveLength(0);
+			expect(fake.credits).toBe(100);
+
+			// fetch repeats a 307/308 POST with its body, as a client may.
+			fake.respond('submit', { status, redirectTo: 'api' });
+			const followed = await submit(fake, { text_prompt: 'twice' });
+			expect(followed.status).toBe(200);
+			expect(fake.jobs.map((job) => job.prompt)).toEqual(['twice']);
+			expect(fake.requestsTo('submit').map((request) => request.body)).toEqual([
+				'{"text_prompt":"once"}',
+				'{"text_prompt":"twice"}',
+				'{"text_prompt":"twice"}',
+			]);
+		},
+	);
+
+	it.each([301, 302, 303])('a scripted %d of the submit makes no job', async (status) => {
+		fake.respond('submit', { status, redirectTo: 'api' });
+		const answer = await fetch(`${fake.baseUrl}/workflows/${FLUX_WORKFLOW}`, {
+			method: 'POST',
+			headers: keyHeaders(fake),
+			body: JSON.stringify({ text_prompt: 'moved' }),
+			redirect: 'manual',
+		});
+		expect(answer.status).toBe(status);
+		expect(answer.headers.get('location')).toBe(`${fake.baseUrl}/workflows/${FLUX_WORKFLOW}`);
+		expect(fake.jobs).toHaveLength(0);
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+	});
+
+	it.each([
+		['images', (): string => fake.imageBaseUrl],
+		['segmind', (): string => SEGMIND_ORIGIN],
+	] as const)(
+		'a submit redirected to the %s origin: Location names the same path',
+		async (redirectTo, origin) => {
+			fake.respond('submit', { status: 307, redirectTo, headers: { 'x-trace': 'kept' } });
+			const answer = await fetch(`${fake.baseUrl}/workflows/${FLUX_WORKFLOW}?x=1`, {
+				method: 'POST',
+				headers: keyHeaders(fake),
+				body: JSON.stringify({ text_prompt: 'elsewhere' }),
+				redirect: 'manual',
+			});
+			expect(answer.status).toBe(307);
+			expect(answer.headers.get('location')).toBe(`${origin()}/workflows/${FLUX_WORKFLOW}`);
+			expect(answer.headers.get('x-trace')).toBe('kept');
+			expect(fake.jobs).toHaveLength(0);
+			// The image host has no submit route: a POST repeated there is a 404, not a submit.
+			const repeated = await call(
+				answer.headers.get('location')!.replace(SEGMIND_ORIGIN, fake.baseUrl),
+				{
+					method: 'POST',
+					headers: redirectTo === 'images' ? {} : keyHeaders(fake),
+					body: JSON.stringify({ text_prompt: 'elsewhere' }),
+				},
+			);
+			expect(repeated.status).toBe(redirectTo === 'images' ? 404 : 200);
+			expect(fake.requestsTo('submit')).toHaveLength(redirectTo === 'images' ? 1 : 2);
+			expect(fake.jobs).toHaveLength(redirectTo === 'images' ? 0 : 1);
+		},
+	);
+
+	it('redirectTo on the credits or image route is a fake error (500)', async () => {
+		fake.respond('credits', { status: 302, redirectTo: 'api' });
+		const answer = await call(`${fake.baseUrl}/v1/get-user-credits`, { headers: keyHeaders(fake) });
+		expect(answer.status).toBe(500);
+		expect(answer.json.error).toMatch(/redirectTo is only for polls and submits/);
 	});
 });

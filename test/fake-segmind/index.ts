@@ -1,6 +1,6 @@
 /** The fake Segmind server for the node's tests and demos; see README.md. */
 export { FakeSegmind } from './server';
-export { FAILURE_REASONS } from './scenario';
+export { FAILURE_REASONS, SEGMIND_ORIGIN } from './scenario';
 export type {
 	ApiPollPath,
 	FailureShape,

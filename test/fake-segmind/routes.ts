@@ -10,6 +10,8 @@ export type Classified =
 			workflowId: string;
 			/** The workflow's own id, whichever form the path had. */
 			id: string;
+			/** The path under the prefix, without the query: where a redirect of it points. */
+			path: string;
 	  }
 	| { route: 'poll'; requestId: string }
 	| { route: 'credits' }
@@ -28,6 +30,10 @@ const API_POLL_PATHS: Readonly<Record<ApiPollPath, RegExp>> = {
 	'workflows-request': /^\/workflows\/request\/([^/]+)$/,
 	'v1-requests': /^\/v1\/requests\/([^/]+)$/,
 };
+
+export function isApiPollPath(form: string): form is ApiPollPath {
+	return Object.hasOwn(API_POLL_PATHS, form);
+}
 
 /** The image host answers polls only in the form a 'foreign' poll_url uses. */
 const IMAGE_HOST_POLL_PATH = /^\/requests\/([^/]+)$/;
@@ -70,9 +76,9 @@ function matchAny(patterns: RegExp[], pathname: string): string | undefined {
 
 function classifySubmit(path: string): Classified | undefined {
 	const v2 = matchAny([SUBMIT_V2_PATH], path);
-	if (v2 !== undefined) return { route: 'submit', workflowId: `v2/${v2}`, id: v2 };
+	if (v2 !== undefined) return { route: 'submit', workflowId: `v2/${v2}`, id: v2, path };
 	const id = matchAny([SUBMIT_PATH], path);
-	return id === undefined ? undefined : { route: 'submit', workflowId: id, id };
+	return id === undefined ? undefined : { route: 'submit', workflowId: id, id, path };
 }
 
 /** The path under the prefix, or undefined for a path outside it. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
+import { redirectReply } from './answers';
 import {
 	carriesApiKey,
 	copyHeaders,
@@ -244,18 +245,11 @@ export class FakeSegmind {
 			return;
 		}
 		if (script.redirectTo) {
-			writeReply(res, this.redirectReply(script, classified));
+			const origins = { api: this.baseUrl, images: this.imageBaseUrl };
+			writeReply(res, redirectReply(script.redirectTo, script, classified, origins));
 			return;
 		}
 		writeReply(res, scriptedReply(script));
-	}
-
-	/** A scripted redirect of a poll to the same job's `/requests/<id>` on the host it names. */
-	private redirectReply(script: ScriptedResponse, classified: Classified): Reply {
-		if (classified.route !== 'poll') throw new Error('redirectTo is only for polls');
-		const origin = script.redirectTo === 'images' ? this.imageBaseUrl : this.baseUrl;
-		const location = `${origin}/requests/${encodeURIComponent(classified.requestId)}`;
-		return { status: script.status, headers: { ...script.headers, location } };
 	}
 
 	/** Asks the `inject` option about a request; logs and returns the answer it gives. */
@@ -346,7 +340,8 @@ export class FakeSegmind {
 		this.jobStates.set(requestId, state);
 		this.credits -= this.costPerJob;
 
-		const pollUrl = pollUrlFor(scenario.pollPath, requestId, this.origins());
+		const origins = { apiBase: this.baseUrl, imageBase: this.imageBaseUrl };
+		const pollUrl = pollUrlFor(scenario, requestId, origins);
 		const ids: Record<string, string> = {};
 		if (pollUrl !== undefined) ids.poll_url = pollUrl;
 		if (!scenario.submitOmitsRequestId) ids.request_id = requestId;
@@ -393,9 +388,5 @@ export class FakeSegmind {
 
 	private creditsHeaders(scenario: JobScenario): Record<string, string> {
 		return scenario.creditsHeader ? { 'x-remaining-credits': String(this.credits) } : {};
-	}
-
-	private origins(): { apiBase: string; imageBase: string } {
-		return { apiBase: this.baseUrl, imageBase: this.imageBaseUrl };
 	}
 }

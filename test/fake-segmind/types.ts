@@ -62,6 +62,12 @@ export interface JobScenario {
 	/** Keyname of the image output. */
 	outputKey: string;
 	pollPath: PollPath;
+	/**
+	 * Whose origin the poll_url of the ApiPollPath forms is on: 'api' is the fake's own `baseUrl`;
+	 * 'segmind' is `https://api.segmind.com`, as in every one of Segmind's examples (a client whose
+	 * Base URL is a proxy must map it back). Other pollPath forms carry no API origin.
+	 */
+	pollOrigin: 'api' | 'segmind';
 	/** 'upper' sends statuses as configured (defaults are upper case); 'lower' lower-cases all. */
 	statusCase: 'upper' | 'lower';
 	completedStatus: string;
@@ -105,11 +111,15 @@ export interface ScriptedResponse {
 	/** Only for submit + destroy: create the job first, then destroy the socket. */
 	afterAccept?: boolean;
 	/**
-	 * Only for polls: answer `status` (a 3xx) with a Location to the same job's `/requests/<id>`
-	 * on this host: 'images' stands for a second origin (where no key may go), 'api' stays put.
+	 * Only for polls and submits: answer `status` (a 3xx) with a Location on this host, to the same
+	 * job's `/requests/<id>` (a poll) or to the same workflow path (a submit, which makes no job).
+	 * 'api' stays put (under `pathPrefix`), 'images' stands for a second origin (where no key may
+	 * go), 'segmind' is `https://api.segmind.com` (a client maps it through its Base URL).
 	 */
-	redirectTo?: Host;
+	redirectTo?: RedirectTarget;
 }
+
+export type RedirectTarget = Host | 'segmind';
 
 export type Route = 'submit' | 'poll' | 'credits' | 'image';
 
