@@ -11,6 +11,7 @@ export const DEFAULT_SCENARIO: Readonly<JobScenario> = Object.freeze({
 	outputKey: 'image_output',
 	pollPath: 'workflows-request',
 	pollOrigin: 'api',
+	requestIdFormat: 'hex',
 	statusCase: 'upper',
 	completedStatus: 'COMPLETED',
 	neverFinish: false,

@@ -1,8 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-import { redirectReply } from './answers';
+import {
+	creditsHeaders,
+	NO_CREDITS_ERROR,
+	redirectReply,
+	RETIRED_WORKFLOW_ERROR,
+	withBalance,
+} from './answers';
 import {
 	carriesApiKey,
 	copyHeaders,
@@ -92,6 +98,8 @@ export class FakeSegmind {
 		this.scenarioFor = options.scenarioFor;
 		this.inject = options.inject;
 		this.routing = routingFrom(options);
+		this.retiredWorkflows = new Set(options.retiredWorkflows);
+		this.creditsNotFound = options.creditsNotFound ?? false;
 	}
 
 	private readonly slots: JobSlots;
@@ -100,6 +108,8 @@ export class FakeSegmind {
 	private readonly scenarioFor: FakeSegmindOptions['scenarioFor'];
 	private readonly inject: FakeSegmindOptions['inject'];
 	private readonly routing: Routing;
+	private readonly retiredWorkflows: ReadonlySet<string>;
+	private readonly creditsNotFound: boolean;
 
 	/** Requests answered 429 by the rate limit (not by scripts). */
 	get rateLimited(): number {
@@ -302,8 +312,9 @@ export class FakeSegmind {
 	}
 
 	private creditsReply(): Reply {
+		if (this.creditsNotFound) return errorReply(404, NO_CREDITS_ERROR);
 		const balance = { credits: this.credits, 'free-credits': 0 };
-		return jsonReply(200, balance, this.creditsHeaders(this.scenario));
+		return jsonReply(200, balance, creditsHeaders(this.scenario, this.credits));
 	}
 
 	private submitReply(
@@ -316,11 +327,13 @@ export class FakeSegmind {
 		if (typeof prompt !== 'string' || prompt.length === 0) {
 			return errorReply(422, 'text_prompt is required');
 		}
+		if (this.retiredWorkflows.has(id)) return errorReply(410, RETIRED_WORKFLOW_ERROR);
 		if (!WORKFLOW_ID.test(id)) return errorReply(404, 'Workflow not found');
 
 		const scenario = mergeScenario(this.scenario, this.scenarioFor?.(prompt));
 		scenario.durationMs = this.durationOf?.(prompt) ?? scenario.durationMs;
-		const requestId = randomBytes(16).toString('hex');
+		const requestId =
+			scenario.requestIdFormat === 'uuid' ? randomUUID() : randomBytes(16).toString('hex');
 		const submittedAt = Date.now();
 		const startsAt = this.slots.start(submittedAt, scenario.durationMs);
 		const completesAt = scenario.neverFinish
@@ -345,14 +358,14 @@ export class FakeSegmind {
 		const ids: Record<string, string> = {};
 		if (pollUrl !== undefined) ids.poll_url = pollUrl;
 		if (!scenario.submitOmitsRequestId) ids.request_id = requestId;
-		const headers = this.creditsHeaders(scenario);
 
 		if (scenario.completeOnSubmit) {
 			const answer = this.answerFor(state, job.submittedAt);
-			return jsonReply(answer.httpStatus, { ...ids, ...answer.body }, headers);
+			return withBalance(answer.httpStatus, { ...ids, ...answer.body }, scenario, this.credits);
 		}
 		const queued = scenario.statusCase === 'lower' ? 'queued' : 'QUEUED';
-		return jsonReply(200, { ...ids, status: queued, message: 'Request queued' }, headers);
+		const body = { ...ids, status: queued, message: 'Request queued' };
+		return withBalance(200, body, scenario, this.credits);
 	}
 
 	private pollReply(requestId: string): Reply {
@@ -361,9 +374,8 @@ export class FakeSegmind {
 		const answer = this.answerFor(state, Date.now());
 		state.polls++;
 		const { creditsHeaderPolls } = state.scenario;
-		const withCredits = creditsHeaderPolls === undefined || state.polls <= creditsHeaderPolls;
-		const headers = withCredits ? this.creditsHeaders(state.scenario) : {};
-		return jsonReply(answer.httpStatus, answer.body, headers);
+		const header = creditsHeaderPolls === undefined || state.polls <= creditsHeaderPolls;
+		return withBalance(answer.httpStatus, answer.body, state.scenario, this.credits, header);
 	}
 
 	/** The job's status answer at `now`, the same on submit (completeOnSubmit) and on every poll. */
@@ -384,9 +396,5 @@ export class FakeSegmind {
 			state.scenario.imageContentType ?? contentTypeFor(state.scenario.imageFormat);
 		const image = this.imageBytesFor(requestId);
 		return { status: 200, body: image, headers: { 'content-type': contentType } };
-	}
-
-	private creditsHeaders(scenario: JobScenario): Record<string, string> {
-		return scenario.creditsHeader ? { 'x-remaining-credits': String(this.credits) } : {};
 	}
 }

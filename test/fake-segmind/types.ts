@@ -68,6 +68,8 @@ export interface JobScenario {
 	 * Base URL is a proxy must map it back). Other pollPath forms carry no API origin.
 	 */
 	pollOrigin: 'api' | 'segmind';
+	/** 'hex': 32 hex characters, as in the workflow samples; 'uuid': with dashes, as in the async docs. */
+	requestIdFormat: 'hex' | 'uuid';
 	/** 'upper' sends statuses as configured (defaults are upper case); 'lower' lower-cases all. */
 	statusCase: 'upper' | 'lower';
 	completedStatus: string;
@@ -89,6 +91,12 @@ export interface JobScenario {
 	 * header is optional: "responses may carry" it). Every poll carries it by default.
 	 */
 	creditsHeaderPolls?: number;
+	/**
+	 * The balance in every submit and poll answer body too (with or without the header):
+	 * 'metrics' as `metrics: { remaining_credits: n }` (Segmind's async answers), 'top-level' as
+	 * `remaining_credits: n`.
+	 */
+	creditsInBody?: 'metrics' | 'top-level';
 	/** The submit answer is already the terminal body. */
 	completeOnSubmit: boolean;
 	/** The submit answer has a poll_url but no request_id. */
@@ -158,6 +166,13 @@ export interface FakeSegmindOptions {
 	pathPrefix?: string;
 	/** The poll path forms the API host answers; the others answer 404 as unknown paths. Default: all. */
 	pollPaths?: ApiPollPath[];
+	/** Workflow ids (without a path form's 'v2/') whose submits answer 410: retired by Segmind. */
+	retiredWorkflows?: string[];
+	/**
+	 * `GET /v1/get-user-credits` answers 404 `{"error": "No credits found for the user"}` to a good
+	 * key, as for an account that never bought credits. Submits are still billed from `credits`.
+	 */
+	creditsNotFound?: boolean;
 }
 
 /** A request as `inject` sees it: the record, and which job and prompt it concerns when known. */
