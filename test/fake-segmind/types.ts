@@ -52,6 +52,8 @@ export type FailureShape =
 	| 'error_message-string'
 	| 'error_message-object'
 	| 'error_message-list'
+	/** `error_message: { error_message: '<words>' }`, as a third-party client reads it. */
+	| 'error_message-nested'
 	| 'error'
 	| 'message';
 
