@@ -232,6 +232,9 @@ describe('FakeSegmind API host', () => {
 			'error_message-list': {
 				error_message: [{ model: 'flux-schnell', error: 'Prompt rejected by safety filter' }],
 			},
+			'error_message-nested': {
+				error_message: { error_message: 'Image generation ran out of GPU memory' },
+			},
 			error: { error: 'Upstream model timeout' },
 			message: { message: 'Workflow execution failed' },
 		} as const;

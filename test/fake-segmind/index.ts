@@ -1,7 +1,9 @@
 /** The fake Segmind server for the node's tests and demos; see README.md. */
 export { FakeSegmind } from './server';
-export { FAILURE_REASONS } from './scenario';
+export { FAILURE_REASONS, SEGMIND_ORIGIN } from './scenario';
+export { NO_CREDITS_ERROR, RETIRED_WORKFLOW_ERROR } from './answers';
 export type {
+	ApiPollPath,
 	FailureShape,
 	FakeSegmindOptions,
 	InjectionRequest,

@@ -1,4 +1,8 @@
-import type { FailureShape, JobScenario, OutputShape, PollPath } from './types';
+import { isApiPollPath } from './routes';
+import type { FailureShape, JobScenario, OutputShape } from './types';
+
+/** Segmind's real API origin, on which its answers' URLs are. */
+export const SEGMIND_ORIGIN = 'https://api.segmind.com';
 
 /** The built-in defaults; an instance's own defaults are its constructor scenario over these. */
 export const DEFAULT_SCENARIO: Readonly<JobScenario> = Object.freeze({
@@ -6,6 +10,8 @@ export const DEFAULT_SCENARIO: Readonly<JobScenario> = Object.freeze({
 	outputShape: 'output-string',
 	outputKey: 'image_output',
 	pollPath: 'workflows-request',
+	pollOrigin: 'api',
+	requestIdFormat: 'hex',
 	statusCase: 'upper',
 	completedStatus: 'COMPLETED',
 	neverFinish: false,
@@ -27,6 +33,9 @@ export function mergeScenario(
 		else (merged as unknown as Record<string, unknown>)[key] = value;
 	}
 	if (merged.fail) merged.fail = { ...merged.fail };
+	if (merged.pollOrigin === 'segmind' && !isApiPollPath(merged.pollPath)) {
+		throw new Error(`pollOrigin 'segmind' needs an API poll path form, not '${merged.pollPath}'`);
+	}
 	return merged;
 }
 
@@ -37,17 +46,18 @@ export interface Origins {
 
 /** The poll_url the submit answer carries, or undefined for 'missing'. */
 export function pollUrlFor(
-	pollPath: PollPath,
+	scenario: JobScenario,
 	requestId: string,
 	origins: Origins,
 ): string | undefined {
-	switch (pollPath) {
+	const apiBase = scenario.pollOrigin === 'segmind' ? SEGMIND_ORIGIN : origins.apiBase;
+	switch (scenario.pollPath) {
 		case 'requests':
-			return `${origins.apiBase}/requests/${requestId}`;
+			return `${apiBase}/requests/${requestId}`;
 		case 'workflows-request':
-			return `${origins.apiBase}/workflows/request/${requestId}`;
+			return `${apiBase}/workflows/request/${requestId}`;
 		case 'v1-requests':
-			return `${origins.apiBase}/v1/requests/${requestId}`;
+			return `${apiBase}/v1/requests/${requestId}`;
 		case 'relative':
 			return `/workflows/request/${requestId}`;
 		case 'placeholder':
@@ -109,6 +119,9 @@ export const FAILURE_REASONS: Readonly<Record<FailureShape, Record<string, unkno
 	'error_message-object': { error_message: { error: 'Model crashed', details: 'CUDA OOM' } },
 	'error_message-list': {
 		error_message: [{ model: 'flux-schnell', error: 'Prompt rejected by safety filter' }],
+	},
+	'error_message-nested': {
+		error_message: { error_message: 'Image generation ran out of GPU memory' },
 	},
 	error: { error: 'Upstream model timeout' },
 	message: { message: 'Workflow execution failed' },

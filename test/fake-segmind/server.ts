@@ -1,7 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
+import {
+	creditsHeaders,
+	NO_CREDITS_ERROR,
+	redirectReply,
+	RETIRED_WORKFLOW_ERROR,
+	withBalance,
+} from './answers';
 import {
 	carriesApiKey,
 	copyHeaders,
@@ -17,7 +24,14 @@ import {
 } from './http';
 import { contentTypeFor, fileExtensionFor, renderArt } from './images';
 import { JobSlots, RateLimit } from './limits';
-import { classifyRequest, WORKFLOW_ID, type Classified, type Host } from './routes';
+import {
+	classifyRequest,
+	routingFrom,
+	WORKFLOW_ID,
+	type Classified,
+	type Host,
+	type Routing,
+} from './routes';
 import {
 	DEFAULT_SCENARIO,
 	mergeScenario,
@@ -27,6 +41,7 @@ import {
 	terminalAnswer,
 	type JobAnswer,
 } from './scenario';
+import { ScriptQueue } from './scripts';
 import type {
 	FakeSegmindOptions,
 	Injection,
@@ -44,11 +59,6 @@ interface JobState {
 	image?: Buffer;
 	/** Polls answered so far (for creditsHeaderPolls). */
 	polls: number;
-}
-
-interface QueuedScript {
-	response: ScriptedResponse;
-	remaining: number;
 }
 
 /**
@@ -72,7 +82,7 @@ export class FakeSegmind {
 	private readonly routeOf = new WeakMap<RecordedRequest, Route>();
 	private submitted: SubmittedJob[] = [];
 	private jobStates = new Map<string, JobState>();
-	private scripts = new Map<Route, QueuedScript[]>();
+	private readonly scripts = new ScriptQueue();
 	private injections: Injection[] = [];
 
 	constructor(options: FakeSegmindOptions = {}) {
@@ -87,6 +97,9 @@ export class FakeSegmind {
 		this.durationOf = options.durationOf;
 		this.scenarioFor = options.scenarioFor;
 		this.inject = options.inject;
+		this.routing = routingFrom(options);
+		this.retiredWorkflows = new Set(options.retiredWorkflows);
+		this.creditsNotFound = options.creditsNotFound ?? false;
 	}
 
 	private readonly slots: JobSlots;
@@ -94,15 +107,19 @@ export class FakeSegmind {
 	private readonly durationOf?: (prompt: string) => number | undefined;
 	private readonly scenarioFor: FakeSegmindOptions['scenarioFor'];
 	private readonly inject: FakeSegmindOptions['inject'];
+	private readonly routing: Routing;
+	private readonly retiredWorkflows: ReadonlySet<string>;
+	private readonly creditsNotFound: boolean;
 
 	/** Requests answered 429 by the rate limit (not by scripts). */
 	get rateLimited(): number {
 		return this.rateLimit.refused;
 	}
 
+	/** What a client takes as its Base URL: the API host's origin and the `pathPrefix`. */
 	get baseUrl(): string {
 		if (this.apiOrigin === undefined) throw new Error('FakeSegmind is not started');
-		return this.apiOrigin;
+		return this.apiOrigin + this.routing.pathPrefix;
 	}
 
 	get imageBaseUrl(): string {
@@ -157,11 +174,7 @@ export class FakeSegmind {
 	}
 
 	respond(route: Route, response: ScriptedResponse): void {
-		const times = response.times ?? 1;
-		if (!(times >= 1)) throw new Error(`respond(): times must be at least 1, got ${times}`);
-		const queue = this.scripts.get(route) ?? [];
-		queue.push({ response: { ...response }, remaining: times });
-		this.scripts.set(route, queue);
+		this.scripts.add(route, response);
 	}
 
 	requestsTo(route: Route): RecordedRequest[] {
@@ -181,7 +194,7 @@ export class FakeSegmind {
 		this.recorded = [];
 		this.submitted = [];
 		this.jobStates = new Map();
-		this.scripts = new Map();
+		this.scripts.reset();
 		this.injections = [];
 		this.scenario = mergeScenario(this.defaultScenario);
 		this.credits = this.initialCredits;
@@ -216,7 +229,7 @@ export class FakeSegmind {
 			writeReply(res, errorReply(429, 'Rate limit exceeded'));
 			return;
 		}
-		const classified = classifyRequest(host, method, path);
+		const classified = classifyRequest(host, method, path, this.routing);
 		if (!classified) {
 			writeReply(res, errorReply(404, `No route for ${method} ${path.split('?')[0] ?? ''}`));
 			return;
@@ -224,7 +237,7 @@ export class FakeSegmind {
 		this.routeOf.set(record, classified.route);
 
 		const injection = this.injectionFor(classified, record);
-		const script = injection?.response ?? this.takeScript(classified.route);
+		const script = injection?.response ?? this.scripts.take(classified.route);
 		if (!script) {
 			writeReply(res, this.normalReply(host, classified, req, body));
 			return;
@@ -242,18 +255,11 @@ export class FakeSegmind {
 			return;
 		}
 		if (script.redirectTo) {
-			writeReply(res, this.redirectReply(script, classified));
+			const origins = { api: this.baseUrl, images: this.imageBaseUrl };
+			writeReply(res, redirectReply(script.redirectTo, script, classified, origins));
 			return;
 		}
 		writeReply(res, scriptedReply(script));
-	}
-
-	/** A scripted redirect of a poll to the same job's `/requests/<id>` on the host it names. */
-	private redirectReply(script: ScriptedResponse, classified: Classified): Reply {
-		if (classified.route !== 'poll') throw new Error('redirectTo is only for polls');
-		const origin = script.redirectTo === 'images' ? this.imageBaseUrl : this.baseUrl;
-		const location = `${origin}/requests/${encodeURIComponent(classified.requestId)}`;
-		return { status: script.status, headers: { ...script.headers, location } };
 	}
 
 	/** Asks the `inject` option about a request; logs and returns the answer it gives. */
@@ -280,15 +286,6 @@ export class FakeSegmind {
 		return injection;
 	}
 
-	private takeScript(route: Route): ScriptedResponse | undefined {
-		const queue = this.scripts.get(route);
-		const head = queue?.[0];
-		if (!queue || !head) return undefined;
-		head.remaining--;
-		if (head.remaining <= 0) queue.shift();
-		return head.response;
-	}
-
 	private normalReply(
 		host: Host,
 		classified: Classified,
@@ -298,7 +295,7 @@ export class FakeSegmind {
 		const keyed = carriesApiKey(req.headers, this.apiKey);
 		switch (classified.route) {
 			case 'submit':
-				return keyed ? this.submitReply(classified.workflowId, body) : this.badKeyReply();
+				return keyed ? this.submitReply(classified, body) : this.badKeyReply();
 			case 'poll':
 				// The image host stands in for a foreign origin, which must not need (or get) the key.
 				if (!keyed && host === 'api') return this.badKeyReply();
@@ -315,22 +312,28 @@ export class FakeSegmind {
 	}
 
 	private creditsReply(): Reply {
+		if (this.creditsNotFound) return errorReply(404, NO_CREDITS_ERROR);
 		const balance = { credits: this.credits, 'free-credits': 0 };
-		return jsonReply(200, balance, this.creditsHeaders(this.scenario));
+		return jsonReply(200, balance, creditsHeaders(this.scenario, this.credits));
 	}
 
-	private submitReply(workflowId: string, rawBody: string): Reply {
+	private submitReply(
+		{ workflowId, id }: Classified & { route: 'submit' },
+		rawBody: string,
+	): Reply {
 		if (this.credits < this.costPerJob) return errorReply(402, 'Insufficient credits');
 		const parsed = parseJson(rawBody);
 		const prompt = isRecord(parsed) ? parsed.text_prompt : undefined;
 		if (typeof prompt !== 'string' || prompt.length === 0) {
 			return errorReply(422, 'text_prompt is required');
 		}
-		if (!WORKFLOW_ID.test(workflowId)) return errorReply(404, 'Workflow not found');
+		if (this.retiredWorkflows.has(id)) return errorReply(410, RETIRED_WORKFLOW_ERROR);
+		if (!WORKFLOW_ID.test(id)) return errorReply(404, 'Workflow not found');
 
 		const scenario = mergeScenario(this.scenario, this.scenarioFor?.(prompt));
 		scenario.durationMs = this.durationOf?.(prompt) ?? scenario.durationMs;
-		const requestId = randomBytes(16).toString('hex');
+		const requestId =
+			scenario.requestIdFormat === 'uuid' ? randomUUID() : randomBytes(16).toString('hex');
 		const submittedAt = Date.now();
 		const startsAt = this.slots.start(submittedAt, scenario.durationMs);
 		const completesAt = scenario.neverFinish
@@ -350,18 +353,19 @@ export class FakeSegmind {
 		this.jobStates.set(requestId, state);
 		this.credits -= this.costPerJob;
 
-		const pollUrl = pollUrlFor(scenario.pollPath, requestId, this.origins());
+		const origins = { apiBase: this.baseUrl, imageBase: this.imageBaseUrl };
+		const pollUrl = pollUrlFor(scenario, requestId, origins);
 		const ids: Record<string, string> = {};
 		if (pollUrl !== undefined) ids.poll_url = pollUrl;
 		if (!scenario.submitOmitsRequestId) ids.request_id = requestId;
-		const headers = this.creditsHeaders(scenario);
 
 		if (scenario.completeOnSubmit) {
 			const answer = this.answerFor(state, job.submittedAt);
-			return jsonReply(answer.httpStatus, { ...ids, ...answer.body }, headers);
+			return withBalance(answer.httpStatus, { ...ids, ...answer.body }, scenario, this.credits);
 		}
 		const queued = scenario.statusCase === 'lower' ? 'queued' : 'QUEUED';
-		return jsonReply(200, { ...ids, status: queued, message: 'Request queued' }, headers);
+		const body = { ...ids, status: queued, message: 'Request queued' };
+		return withBalance(200, body, scenario, this.credits);
 	}
 
 	private pollReply(requestId: string): Reply {
@@ -370,9 +374,8 @@ export class FakeSegmind {
 		const answer = this.answerFor(state, Date.now());
 		state.polls++;
 		const { creditsHeaderPolls } = state.scenario;
-		const withCredits = creditsHeaderPolls === undefined || state.polls <= creditsHeaderPolls;
-		const headers = withCredits ? this.creditsHeaders(state.scenario) : {};
-		return jsonReply(answer.httpStatus, answer.body, headers);
+		const header = creditsHeaderPolls === undefined || state.polls <= creditsHeaderPolls;
+		return withBalance(answer.httpStatus, answer.body, state.scenario, this.credits, header);
 	}
 
 	/** The job's status answer at `now`, the same on submit (completeOnSubmit) and on every poll. */
@@ -393,13 +396,5 @@ export class FakeSegmind {
 			state.scenario.imageContentType ?? contentTypeFor(state.scenario.imageFormat);
 		const image = this.imageBytesFor(requestId);
 		return { status: 200, body: image, headers: { 'content-type': contentType } };
-	}
-
-	private creditsHeaders(scenario: JobScenario): Record<string, string> {
-		return scenario.creditsHeader ? { 'x-remaining-credits': String(this.credits) } : {};
-	}
-
-	private origins(): { apiBase: string; imageBase: string } {
-		return { apiBase: this.baseUrl, imageBase: this.imageBaseUrl };
 	}
 }

@@ -34,10 +34,11 @@ export type OutputShape =
 	/** `{ status, image_output: [url] }`. */
 	| 'flat-list';
 
+/** The poll path forms Segmind's samples show, each answered on the API host (`pollPaths`). */
+export type ApiPollPath = 'requests' | 'workflows-request' | 'v1-requests';
+
 export type PollPath =
-	| 'requests'
-	| 'workflows-request'
-	| 'v1-requests'
+	| ApiPollPath
 	/** `/workflows/request/<id>` with no origin. */
 	| 'relative'
 	/** Literally `<base_url>/requests/<id>`, as in Segmind's docs sample. */
@@ -51,6 +52,8 @@ export type FailureShape =
 	| 'error_message-string'
 	| 'error_message-object'
 	| 'error_message-list'
+	/** `error_message: { error_message: '<words>' }`, as a third-party client reads it. */
+	| 'error_message-nested'
 	| 'error'
 	| 'message';
 
@@ -61,6 +64,14 @@ export interface JobScenario {
 	/** Keyname of the image output. */
 	outputKey: string;
 	pollPath: PollPath;
+	/**
+	 * Whose origin the poll_url of the ApiPollPath forms is on: 'api' is the fake's own `baseUrl`;
+	 * 'segmind' is `https://api.segmind.com`, as in every one of Segmind's examples (a client whose
+	 * Base URL is a proxy must map it back). Other pollPath forms carry no API origin.
+	 */
+	pollOrigin: 'api' | 'segmind';
+	/** 'hex': 32 hex characters, as in the workflow samples; 'uuid': with dashes, as in the async docs. */
+	requestIdFormat: 'hex' | 'uuid';
 	/** 'upper' sends statuses as configured (defaults are upper case); 'lower' lower-cases all. */
 	statusCase: 'upper' | 'lower';
 	completedStatus: string;
@@ -82,6 +93,12 @@ export interface JobScenario {
 	 * header is optional: "responses may carry" it). Every poll carries it by default.
 	 */
 	creditsHeaderPolls?: number;
+	/**
+	 * The balance in every submit and poll answer body too (with or without the header):
+	 * 'metrics' as `metrics: { remaining_credits: n }` (Segmind's async answers), 'top-level' as
+	 * `remaining_credits: n`.
+	 */
+	creditsInBody?: 'metrics' | 'top-level';
 	/** The submit answer is already the terminal body. */
 	completeOnSubmit: boolean;
 	/** The submit answer has a poll_url but no request_id. */
@@ -104,11 +121,15 @@ export interface ScriptedResponse {
 	/** Only for submit + destroy: create the job first, then destroy the socket. */
 	afterAccept?: boolean;
 	/**
-	 * Only for polls: answer `status` (a 3xx) with a Location to the same job's `/requests/<id>`
-	 * on this host: 'images' stands for a second origin (where no key may go), 'api' stays put.
+	 * Only for polls and submits: answer `status` (a 3xx) with a Location on this host, to the same
+	 * job's `/requests/<id>` (a poll) or to the same workflow path (a submit, which makes no job).
+	 * 'api' stays put (under `pathPrefix`), 'images' stands for a second origin (where no key may
+	 * go), 'segmind' is `https://api.segmind.com` (a client maps it through its Base URL).
 	 */
-	redirectTo?: Host;
+	redirectTo?: RedirectTarget;
 }
+
+export type RedirectTarget = Host | 'segmind';
 
 export type Route = 'submit' | 'poll' | 'credits' | 'image';
 
@@ -139,6 +160,21 @@ export interface FakeSegmindOptions {
 	 * answer it gives is logged in `injected`.
 	 */
 	inject?: (route: Route, request: InjectionRequest) => ScriptedResponse | undefined;
+	/**
+	 * A proxy's or gateway's path (e.g. '/gateway/segmind'): every API route is served under it
+	 * and `baseUrl` includes it; other paths answer 404. Poll URLs are handed out as the scenario
+	 * says (a proxy passes Segmind's answers through). Default: none.
+	 */
+	pathPrefix?: string;
+	/** The poll path forms the API host answers; the others answer 404 as unknown paths. Default: all. */
+	pollPaths?: ApiPollPath[];
+	/** Workflow ids (without a path form's 'v2/') whose submits answer 410: retired by Segmind. */
+	retiredWorkflows?: string[];
+	/**
+	 * `GET /v1/get-user-credits` answers 404 `{"error": "No credits found for the user"}` to a good
+	 * key, as for an account that never bought credits. Submits are still billed from `credits`.
+	 */
+	creditsNotFound?: boolean;
 }
 
 /** A request as `inject` sees it: the record, and which job and prompt it concerns when known. */
@@ -162,6 +198,7 @@ export interface Injection {
 /** A job as the tests see it. */
 export interface SubmittedJob {
 	requestId: string;
+	/** As the submit's path gave it: '<id>' for `/workflows/<id>`, 'v2/<id>' for `/workflows/v2/<id>`. */
 	workflowId: string;
 	/** The parsed submit body. */
 	body: unknown;
