@@ -111,6 +111,7 @@ describe("the job fails at Segmind: Segmind's own words", () => {
 		'error_message-string': 'NSFW content detected',
 		'error_message-object': 'Model crashed: CUDA OOM',
 		'error_message-list': 'flux-schnell: Prompt rejected by safety filter',
+		'error_message-nested': 'Image generation ran out of GPU memory',
 		error: 'Upstream model timeout',
 		message: 'Workflow execution failed',
 	};
