@@ -153,7 +153,10 @@ function summary(
 
 function describeCounts(recording: Recording): string {
 	const kinds = ['credits', 'submit', 'poll', 'image'] as const;
-	const counts = kinds.map((kind) => `${exchangesOf(recording, kind).length} ${kind}`);
+	const counts = kinds.map((kind) => {
+		const count = exchangesOf(recording, kind).length;
+		return `${count} ${kind}${count === 1 || kind === 'credits' ? '' : 's'}`;
+	});
 	return `${recording.exchanges.length} exchanges (${counts.join(', ')})`;
 }
 
