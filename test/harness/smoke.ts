@@ -36,7 +36,6 @@ export interface SmokeOptions {
 	onStatus?: (status: string) => void;
 	/** Generate's options; the node's defaults unless a test needs a faster run. */
 	generateOptions?: INodeParameters;
-	now?: Date;
 }
 
 export interface SmokeResult {
@@ -90,7 +89,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeResult> {
 		apiKey: target.apiKey,
 		source: `npm run smoke against ${shownUrl(target.baseUrl)}`,
 		capture: true,
-		date: (options.now ?? new Date()).toISOString(),
+		date: new Date().toISOString(),
 		workflow: String(item?.json.workflow_id ?? workflowOfSubmit(records) ?? 'unknown'),
 		n8nCore: n8nCoreVersion(),
 		baseUrl: target.baseUrl,
