@@ -10,10 +10,12 @@ import * as path from 'path';
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
 import { FakeSegmind } from '../test/fake-segmind';
-import { PACKAGE_ROOT, shutdownHarness, startFluxNode } from '../test/harness/run-node';
+import { jobStatusOf } from '../test/harness/log-capture';
 import type { LogEntry } from '../test/harness/log-capture';
+import { PACKAGE_ROOT, shutdownHarness, startFluxNode } from '../test/harness/run-node';
+import { DEFAULT_PROMPT, segmindFromEnv, shownUrl } from '../test/harness/segmind-target';
+import { ProgressLine, runScript } from './console';
 
-const DEFAULT_PROMPT = 'goddess woman playing guitar with passion in saree';
 const OUT_DIR = path.join(PACKAGE_ROOT, 'out');
 
 interface Target {
@@ -24,11 +26,8 @@ interface Target {
 }
 
 async function chooseTarget(): Promise<Target> {
-	const apiKey = process.env.SEGMIND_API_KEY?.trim();
-	if (apiKey) {
-		const baseUrl = process.env.SEGMIND_BASE_URL?.trim() || 'https://api.segmind.com';
-		return { label: `Segmind at ${baseUrl}`, apiKey, baseUrl };
-	}
+	const segmind = segmindFromEnv();
+	if (segmind) return { label: `Segmind at ${shownUrl(segmind.baseUrl)}`, ...segmind };
 	// A job of a few seconds, queued then processing, as Segmind's Flux workflow behaves.
 	const fake = new FakeSegmind({ scenario: { durationMs: 4_000, imageFormat: 'jpeg' } });
 	await fake.start();
@@ -38,41 +37,6 @@ async function chooseTarget(): Promise<Target> {
 		baseUrl: fake.baseUrl,
 		fake,
 	};
-}
-
-/** One status line, redrawn in place on a terminal and printed per change elsewhere (CI logs). */
-class ProgressLine {
-	private status = 'SUBMITTING';
-	private readonly started = Date.now();
-	private readonly timer?: NodeJS.Timeout;
-	private lastPrinted = '';
-
-	constructor(private readonly tty: boolean) {
-		if (tty) this.timer = setInterval(() => this.draw(), 200);
-		this.draw();
-	}
-
-	update(status: string) {
-		this.status = status;
-		this.draw();
-	}
-
-	finish(final: string) {
-		this.status = final;
-		this.draw();
-		if (this.timer) clearInterval(this.timer);
-		if (this.tty) process.stdout.write('\n');
-	}
-
-	private draw() {
-		const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
-		if (this.tty) {
-			process.stdout.write(`\r  ${this.status.toLowerCase().padEnd(12)} ${seconds.padStart(6)} s`);
-		} else if (this.status !== this.lastPrinted) {
-			process.stdout.write(`  ${this.status.toLowerCase().padEnd(12)} ${seconds.padStart(6)} s\n`);
-		}
-		this.lastPrinted = this.status;
-	}
 }
 
 const EXTENSIONS: Record<string, string> = {
@@ -102,15 +66,10 @@ async function main(): Promise<number> {
 	console.log(`Flux Art Generator → ${target.label}`);
 	console.log(`Prompt: "${prompt}"`);
 
-	const progress = new ProgressLine(Boolean(process.stdout.isTTY));
+	const progress = new ProgressLine();
 	const onLog = (entry: LogEntry) => {
-		if (
-			entry.meta &&
-			typeof entry.meta.status === 'string' &&
-			entry.message.startsWith('Segmind request')
-		) {
-			progress.update(entry.meta.status || 'PENDING');
-		}
+		const status = jobStatusOf(entry);
+		if (status !== undefined) progress.update(status);
 	};
 	try {
 		const execution = await startFluxNode({
@@ -142,10 +101,4 @@ async function main(): Promise<number> {
 	}
 }
 
-main().then(
-	(code) => process.exit(code),
-	(error: unknown) => {
-		console.error(error instanceof Error ? error.message : String(error));
-		process.exit(1);
-	},
-);
+runScript(main);

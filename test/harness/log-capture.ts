@@ -42,3 +42,10 @@ export function installLogCapture(listener: Listener): () => void {
 	listeners.add(listener);
 	return () => listeners.delete(listener);
 }
+
+/** The job status a line of the node's log reports (its debug line after each check), if any. */
+export function jobStatusOf(entry: LogEntry): string | undefined {
+	if (!entry.meta || typeof entry.meta.status !== 'string') return undefined;
+	if (!entry.message.startsWith('Segmind request')) return undefined;
+	return entry.meta.status || 'PENDING';
+}
