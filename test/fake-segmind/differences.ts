@@ -5,9 +5,11 @@
  * few calls to a running fake for what its server builds itself (the submit, credits, error and
  * image answers, and the headers it sets). `npm run smoke` prints it after a recording.
  */
+import { withBalance } from './answers';
 import { isRecord } from './http';
 import type { Exchange, ExchangeKind, Recording } from './recording';
 import { exchangesOf, requestIdOf, SEGMIND_ORIGIN } from './recording';
+import { isApiPollPath } from './routes';
 import {
 	DEFAULT_SCENARIO,
 	FAILURE_REASONS,
@@ -19,6 +21,8 @@ import {
 import { FakeSegmind } from './server';
 import { call, keyHeaders, poll, submit, type Answer } from './test-client';
 import type { FailureShape, JobScenario, OutputShape, PollPath } from './types';
+
+type CreditsInBody = NonNullable<JobScenario['creditsInBody']>;
 
 // Objects rather than lists: tsc fails here when types.ts gains or loses a shape.
 const OUTPUT_SHAPES: Record<OutputShape, true> = {
@@ -38,6 +42,7 @@ const POLL_PATHS: Record<PollPath, true> = {
 	missing: true,
 	foreign: true,
 };
+const CREDITS_IN_BODY: Record<CreditsInBody, true> = { metrics: true, 'top-level': true };
 
 /**
  * Response headers not compared: they describe the connection, the encoding or caching, which
@@ -88,8 +93,13 @@ export async function fakeVocabulary(): Promise<FakeVocabulary> {
 	};
 	for (const body of builtBodies()) addBody(vocabulary, body);
 	for (const pollPath of Object.keys(POLL_PATHS) as PollPath[]) {
-		const url = pollUrlFor(pollPath, ID, { apiBase: BASE, imageBase: OTHER });
-		vocabulary.pollUrlForms.add(url ?? NO_POLL_URL);
+		// Segmind's own origin goes only with the absolute API forms (mergeScenario refuses others).
+		const origins = isApiPollPath(pollPath) ? (['api', 'segmind'] as const) : (['api'] as const);
+		for (const pollOrigin of origins) {
+			const scenario = mergeScenario(DEFAULT_SCENARIO, { pollPath, pollOrigin });
+			const url = pollUrlFor(scenario, ID, { apiBase: BASE, imageBase: OTHER });
+			vocabulary.pollUrlForms.add(url ?? NO_POLL_URL);
+		}
 	}
 	for (const answer of await probeAnswers()) {
 		answer.headers.forEach((_value, name) => vocabulary.headerNames.add(name.toLowerCase()));
@@ -116,6 +126,10 @@ function builtBodies(): Array<Record<string, unknown>> {
 		for (const shape of Object.keys(FAILURE_REASONS) as FailureShape[]) {
 			bodies.push(terminalAnswer(scenario({ fail: { shape } }), '').body);
 		}
+	}
+	for (const creditsInBody of Object.keys(CREDITS_IN_BODY) as CreditsInBody[]) {
+		const reply = withBalance(200, {}, mergeScenario(DEFAULT_SCENARIO, { creditsInBody }), 1);
+		bodies.push(reply.body as Record<string, unknown>);
 	}
 	return bodies;
 }
