@@ -21,6 +21,16 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const apiRequests = () => fake.requests.filter((request) => request.host === 'api');
 
+/**
+ * Jobs of this workflow learned as short as the fake's (150 ms): under a limit the node checks where
+ * jobs end, so without them it would wait for the Flux workflow's 6-14 s before its first check.
+ */
+const learnedShort = () => ({
+	'node:Flux Art Generator': {
+		jobDurationsMs: { '66ba4126364d0f944f366a8f-v2': Array.from({ length: 50 }, () => 150) },
+	},
+});
+
 /** Three items at once, each needing a submit and a poll: six API requests, one over the limit. */
 async function start(maxRequestsPerMinute?: number) {
 	const settled: NodeSettled[] = [];
@@ -37,6 +47,7 @@ async function start(maxRequestsPerMinute?: number) {
 			},
 		},
 		items: [{ prompt: 'a fox' }, { prompt: 'a whale' }, { prompt: 'a parrot' }],
+		staticData: learnedShort(),
 	});
 	const stop = async () => {
 		execution.cancel();
@@ -51,9 +62,9 @@ describe('Max Requests per Minute', () => {
 	test('set to the plan: the third poll waits its turn, no 429, nothing fails', async () => {
 		const { settled, stop } = await start(5);
 		try {
-			// Three submits and the first two polls (0.5 s later) fill the minute's budget.
+			// Three submits and the first two polls (where the learned jobs end) fill the budget.
 			await waitFor(() => apiRequests().length >= 5);
-			// Unbudgeted, the third item's poll would go out within 0.5 s: give it three times that.
+			// Unbudgeted, the third item's poll would go out with the others: give it a while.
 			await sleep(1_500);
 			expect(fake.rateLimited).toBe(0);
 			expect(apiRequests()).toHaveLength(5);

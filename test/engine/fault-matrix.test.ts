@@ -79,12 +79,22 @@ const rows: Row[] = [
 		};
 	}),
 	{
-		name: '429 on polls without Retry-After: back-off with jitter, then the image',
+		name: '429 on a poll with no header at all: the limit learned from the requests before it; the Timeout ends the wait, naming the job',
 		arrange: (f) =>
 			f.respond('poll', { status: 429, body: { error: 'Rate limit exceeded' }, times: 2 }),
-		outcome: 'image',
+		// Only the submit went before the refused poll: a limit of 1 a minute, so the next check waits
+		// for the submit to be a minute old, past this Timeout.
+		parameters: { options: { timeout: 4 } },
+		outcome: {
+			code: 'RATE_LIMITED',
+			message:
+				/rate limit held the checks on request [0-9a-f]{32} until the item's Timeout ran out/,
+		},
 		submits: 1,
-		check: (_r, f) => expect(pollsOf(f).length).toBeGreaterThanOrEqual(3),
+		check: (r, f) => {
+			expect(pollsOf(f)).toHaveLength(1);
+			expect(errorOf(r).description).toMatch(/collect it with Get Result/);
+		},
 	},
 	...[500, 502, 503].map(
 		(status): Row => ({

@@ -10,4 +10,5 @@ export type {
 	OutputShape,
 	PollPath,
 	RecordedRequest,
+	ScriptedResponse,
 } from './types';

@@ -1,5 +1,6 @@
 import {
 	COMPLETED_WITHOUT_IMAGE_RETRIES,
+	checkShare,
 	nextPollDelay,
 	pollUntilDone,
 	PollTimeoutError,
@@ -8,8 +9,18 @@ import {
 	UNKNOWN_GAP_MS,
 	UNKNOWN_LATE_MS,
 } from '../../nodes/FluxArtGenerator/helpers/polling';
-import type { Clock, PollPolicyInput } from '../../nodes/FluxArtGenerator/helpers/polling';
-import { FLUX_ART_PRIOR, nearlyAllDoneMs } from '../../nodes/FluxArtGenerator/helpers/durations';
+import type {
+	Clock,
+	PollPolicyInput,
+	RunDemand,
+} from '../../nodes/FluxArtGenerator/helpers/polling';
+import { scarceCount, usualChecks } from '../../nodes/FluxArtGenerator/helpers/scarce-checks';
+import type { CheckShare } from '../../nodes/FluxArtGenerator/helpers/scarce-checks';
+import {
+	FLUX_ART_PRIOR,
+	nearlyAllDoneMs,
+	quantileMs,
+} from '../../nodes/FluxArtGenerator/helpers/durations';
 import type { DurationModel } from '../../nodes/FluxArtGenerator/helpers/durations';
 import type { JobStatus } from '../../nodes/FluxArtGenerator/helpers/responses';
 
@@ -465,5 +476,80 @@ describe('pollUntilDone: a wake-up never starves a check', () => {
 		);
 		await promise;
 		expect(checkedAt).toEqual([first, second]);
+	});
+});
+
+describe('under a rate limit: fewer checks, where the job is likely to end', () => {
+	const plan = (share?: CheckShare, unknown = false) => {
+		const model = unknown ? undefined : FLUX_ART_PRIOR;
+		const checks: number[] = [];
+		let elapsed = 0;
+		while (elapsed < 60_000 && checks.length < 40) {
+			elapsed += nextPollDelay({
+				elapsedMs: elapsed,
+				maxIntervalMs: 5_000,
+				remainingMs: 300_000,
+				model,
+				share,
+			});
+			checks.push(elapsed);
+		}
+		return checks;
+	};
+	const NO_LIMIT = { perJob: Number.POSITIVE_INFINITY, total: Number.POSITIVE_INFINITY };
+
+	test('no limit, or a share that covers the usual plan: the usual plan', () => {
+		expect(plan(NO_LIMIT)).toEqual(plan());
+		expect(plan({ perJob: 20, total: 200 })).toEqual(plan());
+	});
+
+	test.each<[number, number]>([
+		[1, 1],
+		[1.6, 2],
+		[2.1, 3],
+		[3, 4],
+	])('a share of %d checks a job buys %d scarce checks', (perJob, k) => {
+		expect(scarceCount(perJob)).toBe(k);
+	});
+
+	test('one check: where 95% of such jobs are done; four: at 24%, 48%, 71% and 95%', () => {
+		expect(plan({ perJob: 1, total: 10 })[0]).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.95), -1);
+		const four = plan({ perJob: 3, total: 4 });
+		expect(four[0]).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.2375), -1);
+	});
+
+	test('never more scarce checks than all there are: one job with 2 left gets 2, however it averages', () => {
+		expect(plan({ perJob: 3, total: 2 })[0]).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.475), -1);
+	});
+
+	test('the Poll Interval does not bind under a rate limit (its checks could not all be sent)', () => {
+		const [first] = plan({ perJob: 1, total: 1 });
+		expect(first).toBeGreaterThan(5_000);
+	});
+
+	test('usualChecks: what the usual plan spends on a Flux job, fewer once part of it is past', () => {
+		const price = 100;
+		expect(usualChecks(FLUX_ART_PRIOR, 0, price)).toBeGreaterThan(4);
+		expect(usualChecks(FLUX_ART_PRIOR, 10_000, price)).toBeLessThan(
+			usualChecks(FLUX_ART_PRIOR, 0, price),
+		);
+	});
+
+	test('nothing known of the workflow: the share spread over what is left of its first 30 s', () => {
+		expect(plan({ perJob: 5, total: 5 }, true)[0]).toBe(UNKNOWN_LATE_MS / 5);
+		expect(plan({ perJob: 50, total: 50 }, true)[0]).toBe(UNKNOWN_GAP_MS);
+	});
+
+	test.each<[string, number, RunDemand, CheckShare]>([
+		['nothing limits the run', Number.POSITIVE_INFINITY, { submitsLeft: 3, waiting: 2 }, NO_LIMIT],
+		['one job, four left', 4, { submitsLeft: 0, waiting: 1 }, { perJob: 4, total: 4 }],
+		[
+			'submits go first; the rest is shared, less a reserve of sqrt(jobs - 1)',
+			40,
+			{ submitsLeft: 10, waiting: 10 },
+			{ perJob: (30 - Math.sqrt(19)) / 20, total: 30 },
+		],
+	])('checkShare: %s', (_name, tokens, demand, expected) => {
+		expect(checkShare(() => tokens, FLUX_ART_PRIOR, 0, demand)).toEqual(expected);
 	});
 });

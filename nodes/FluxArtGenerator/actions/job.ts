@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, LONE_CALL_TIMEOUTS, MESSAGES } from '../constants';
 import { callFailure, finishedWithoutImage, SegmindError, timedOut } from '../helpers/errors';
 import type { JobReference } from '../helpers/errors';
-import { pollUntilDone, PollTimeoutError } from '../helpers/polling';
+import { checkShare, pollUntilDone, PollTimeoutError } from '../helpers/polling';
 import {
 	parseJobStatus,
 	parseSubmitAnswer,
@@ -52,6 +52,7 @@ export class SegmindJob {
 	 * gets LONE_CALL_TIMEOUTS Request Timeouts instead of the item's Timeout.
 	 */
 	static async submit(run: RunContext, itemIndex: number, waits: boolean) {
+		run.demand.submitsLeft--;
 		const { textPrompt, workflowId } = readPromptInput(run.ctx, itemIndex);
 		const options = readOptions(run.ctx, itemIndex);
 		const timeoutMs = waits ? options.timeoutMs : options.requestTimeoutMs * LONE_CALL_TIMEOUTS;
@@ -135,6 +136,7 @@ export class SegmindJob {
 		// The policy runs on Segmind's clock (from the accepted submit); the deadline stays the item's.
 		const jobStartedAt = this.acceptedAt ?? this.startedAt;
 		// Translated outside the catch: n8n's lint allows only its own errors to be thrown in one.
+		run.demand.waiting++;
 		const outcome = await pollUntilDone({
 			clock: run.clock,
 			startedAt: jobStartedAt,
@@ -144,7 +146,13 @@ export class SegmindJob {
 			check: async () => await this.check(),
 			model: () => (workflowId ? run.durations.model(workflowId) : undefined),
 			wake: () => run.durations.changed(),
-		}).catch((error: unknown) => ({ error }));
+			share: (elapsedMs, model) => {
+				const tokens = (horizonMs: number) => run.transport.pacer.tokensWithin(horizonMs);
+				return checkShare(tokens, model, elapsedMs, run.demand);
+			},
+		})
+			.catch((error: unknown) => ({ error }))
+			.finally(() => run.demand.waiting--);
 		if ('error' in outcome) {
 			const { error } = outcome;
 			if (error instanceof PollTimeoutError)

@@ -10,6 +10,7 @@ import type { Operation } from './fields';
 import * as generate from './generate.operation';
 import * as getCredits from './getCredits.operation';
 import * as getResult from './getResult.operation';
+import { storeLimit } from '../transport/rate-limit';
 import { startRun } from './run';
 import * as submit from './submit.operation';
 
@@ -23,6 +24,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Saved workflows from before operations existed have no `operation`: they generate.
 	const operation = this.getNodeParameter('operation', 0, 'generate') as Operation;
 	const { execute } = OPERATIONS[operation] ?? generate;
+	if (operation === 'generate' || operation === 'submit') run.demand.submitsLeft = items.length;
 
 	const results: INodeExecutionData[] = new Array(items.length);
 	let next = 0;
@@ -37,6 +39,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				// A stop by the user is never turned into an error item: the run must end.
 				if (caught instanceof ExecutionCancelledError) {
 					fatal ??= () => caught;
+					run.demand.submitsLeft = 0;
 					return;
 				}
 				const error = itemError(node, caught, itemIndex, run.secret, run.ledger.get(itemIndex));
@@ -47,13 +50,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				// No new item starts; items already submitted finish their wait, so the error can
 				// name their images (n8n discards this node's output with it).
 				fatal ??= () => withOtherJobs(error, run.ledger.othersThan(itemIndex));
+				run.demand.submitsLeft = 0;
 				return;
 			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(run.concurrency, items.length) }, worker));
 	// Saved before any error is thrown: what was learned is as true when an item failed.
-	run.durations.saveTo(this.getWorkflowStaticData('node'));
+	const staticData = this.getWorkflowStaticData('node');
+	run.durations.saveTo(staticData);
+	const { learned } = run.transport.pacer;
+	if (learned !== undefined) storeLimit(staticData, run.baseUrl, learned, run.clock.now());
 	if (fatal) throw fatal();
 	return [results];
 }

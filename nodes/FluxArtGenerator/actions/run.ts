@@ -15,7 +15,9 @@ import {
 import { executionClock } from '../helpers/clock';
 import { JobDurations, readStoredDurations } from '../helpers/durations';
 import { JobLedger } from '../helpers/ledger';
+import type { RunDemand } from '../helpers/polling';
 import { SegmindTransport } from '../transport';
+import { readStoredLimit } from '../transport/rate-limit';
 
 export type RunContext = Awaited<ReturnType<typeof startRun>>;
 
@@ -33,17 +35,21 @@ export async function startRun(ctx: IExecuteFunctions) {
 	const perMinute = Math.floor(Number(options.maxRequestsPerMinute ?? 0));
 	const signal = ctx.getExecutionCancelSignal();
 	const clock = executionClock(signal);
+	const staticData = ctx.getWorkflowStaticData('node');
+	const storedLimit = readStoredLimit(staticData, baseUrl, clock.now());
 	return {
 		ctx,
 		clock,
 		baseUrl,
-		transport: new SegmindTransport(ctx, { baseUrl, clock, perMinute, signal }),
+		transport: new SegmindTransport(ctx, { baseUrl, clock, perMinute, storedLimit, signal }),
+		/** What is still to be sent: the rate limit's requests are shared out over it. */
+		demand: { submitsLeft: 0, waiting: 0 } as RunDemand,
 		/** Where to poll a job known by its request ID alone; the path that answered comes first. */
 		pollPaths: [...POLL_PATHS] as string[],
 		/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
 		ledger: new JobLedger(),
 		/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
-		durations: new JobDurations(readStoredDurations(ctx.getWorkflowStaticData('node'))),
+		durations: new JobDurations(readStoredDurations(staticData)),
 		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY))),
 		// Kept only to scrub it from anything shown to the user.
 		secret: String(credentials.apiKey ?? ''),

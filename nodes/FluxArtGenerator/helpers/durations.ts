@@ -54,6 +54,11 @@ export const medianMs = (model: DurationModel) => Math.exp(model.mu);
 /** The duration by which 95% of jobs are done (z = 1.645). */
 export const nearlyAllDoneMs = (model: DurationModel) => Math.exp(model.mu + 1.645 * model.sigma);
 
+/** The share of jobs still running at `ms`. */
+export function survival(model: DurationModel, ms: number): number {
+	return ms <= 0 ? 1 : 1 - normalCdf((Math.log(ms) - model.mu) / model.sigma);
+}
+
 /** The hazard at `ms`: of the jobs still running then, the share that finishes per millisecond. */
 export function hazardPerMs(model: DurationModel, ms: number): number {
 	if (ms <= 0) return 0;
@@ -65,6 +70,42 @@ export function hazardPerMs(model: DurationModel, ms: number): number {
 
 const normalDensity = (z: number) => Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
 
+/** The duration by which the share `p` (0 < p < 1) of jobs is done. */
+export const quantileMs = (model: DurationModel, p: number) =>
+	Math.exp(model.mu + model.sigma * normalQuantile(p));
+
+/** The inverse of the standard normal CDF (Acklam's rational approximation, error < 1.2e-9). */
+function normalQuantile(p: number): number {
+	const a = [
+		-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+		2.506628277459239,
+	];
+	const b = [
+		-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
+		-13.28068155288572,
+	];
+	const c = [
+		-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+		4.374664141464968, 2.938163982698783,
+	];
+	const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+	const low = 0.02425;
+	if (p < low) {
+		const q = Math.sqrt(-2 * Math.log(p));
+		return (
+			(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+			((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+		);
+	}
+	if (p > 1 - low) return -normalQuantile(1 - p);
+	const q = p - 0.5;
+	const r = q * q;
+	return (
+		((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+		(((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+	);
+}
+
 /** Standard normal CDF (Abramowitz–Stegun 26.2.17, error < 1e-7). */
 function normalCdf(z: number): number {
 	const t = 1 / (1 + 0.2316419 * Math.abs(z));
@@ -74,6 +115,14 @@ function normalCdf(z: number): number {
 		(0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
 	return z >= 0 ? 1 - tail : tail;
 }
+
+/**
+ * A job's end is known to lie between its last "pending" and its first "done" answer; a bracket
+ * wider than 2.5 s (a 2 s poller's, with its round trips) and than a quarter of its middle is
+ * too vague to learn from.
+ */
+const WIDEST_BRACKET_MS = 2_500;
+const WIDEST_BRACKET_SHARE = 0.25;
 
 /** How many durations are kept per Segmind workflow, and for how many workflows. */
 export const STORED_PER_WORKFLOW = 50;
@@ -135,8 +184,12 @@ export class JobDurations {
 	}
 
 	record(workflowId: string, lastPendingMs: number, doneMs: number): void {
+		const middle = (lastPendingMs + doneMs) / 2;
+		// Checks spread by a rate limit leave a wide bracket whose middle says little of the end
+		// (and, once learned, would misplace later checks): such a job is not recorded.
+		if (doneMs - lastPendingMs > Math.max(WIDEST_BRACKET_MS, middle * WIDEST_BRACKET_SHARE)) return;
 		const list = this.byWorkflow.get(workflowId) ?? [];
-		list.push((lastPendingMs + doneMs) / 2);
+		list.push(middle);
 		// Re-inserted last, so the most recently used workflows are the ones kept.
 		this.byWorkflow.delete(workflowId);
 		this.byWorkflow.set(workflowId, list.slice(-STORED_PER_WORKFLOW));

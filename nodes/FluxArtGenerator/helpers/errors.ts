@@ -147,6 +147,20 @@ function pollFailure(status: number, requestId: string): Failure | undefined {
 	}
 }
 
+/**
+ * The item's deadline came while Segmind's rate limit held its call back: RATE_LIMITED, with the
+ * job named when one was accepted.
+ */
+export function rateLimitOutlasted(call: CallKind, job: JobReference): SegmindError {
+	const { requestId } = job;
+	if (call === 'poll' && requestId) {
+		const message = MESSAGES.rateLimitHeldPoll(requestId);
+		return failure(job, [ERROR_CODES.rateLimited, message, MESSAGES.rateLimitHeldPollHint]);
+	}
+	const message = call === 'submit' ? MESSAGES.rateLimitHeldSubmit : MESSAGES.rateLimitHeld;
+	return failure(job, [ERROR_CODES.rateLimited, message, MESSAGES.rateLimitHeldSubmitHint]);
+}
+
 /** Errors that happen before the request leaves this machine: nothing reached Segmind. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 export const isNetworkCodeNotSent = (code: string) => NOT_SENT.has(code);

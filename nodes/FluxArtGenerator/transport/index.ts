@@ -14,12 +14,20 @@ import type {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, CREDITS_HEADER, DEFAULT_BASE_URL, MESSAGES } from '../constants';
-import { bodyText, callFailure, SegmindError, unreadableAnswer } from '../helpers/errors';
+import {
+	bodyText,
+	callFailure,
+	rateLimitOutlasted,
+	SegmindError,
+	unreadableAnswer,
+} from '../helpers/errors';
 import type { CallKind, CallOutcome, JobReference } from '../helpers/errors';
 import { imageTypeOf } from '../helpers/image-type';
 import type { Clock } from '../helpers/polling';
 import { isObject, parseJsonBody, readCredits } from '../helpers/responses';
-import { RequestBudget } from './budget';
+import { RatePacer } from './pacer';
+import type { Ticket } from './pacer';
+import { readRateLimit } from './rate-limit';
 import { isRetryable, MAX_ATTEMPTS, retryDelay, serverWaitMs } from './retry';
 
 interface Call {
@@ -62,12 +70,11 @@ const SIGNATURE_BYTES = 16;
 
 export class SegmindTransport {
 	private readonly origin = new URL(this.options.baseUrl).origin;
-	/** After a 429 every item holds back until then, not only the one that hit it. */
-	private pausedUntil = 0;
-	private readonly budget =
-		this.options.perMinute > 0
-			? new RequestBudget(this.options.perMinute, this.options.clock)
-			: undefined;
+	/** Every API request of the run waits its turn here: Segmind's rate limit, shared by all items. */
+	readonly pacer = new RatePacer(this.options.clock, {
+		cap: this.options.perMinute,
+		storedLimit: this.options.storedLimit,
+	});
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -76,13 +83,15 @@ export class SegmindTransport {
 			clock: Clock;
 			/** Max Requests per Minute, shared by every item (0: no limit). */
 			perMinute: number;
+			/** The requests per minute an earlier execution learned for this Base URL. */
+			storedLimit?: number;
 			signal?: AbortSignal;
 		},
 	) {}
 
 	/** One call to Segmind's API, retried by the rules of retry.ts; throws SegmindError. */
 	async call(call: ApiCall): Promise<SegmindReply> {
-		return await this.withRetries(call, async () => await this.attemptApi(call));
+		return await this.withRetries(call, async (ticket) => await this.attemptApi(call, ticket));
 	}
 
 	/** The finished image, downloaded into n8n's binary data (never with the key). */
@@ -90,35 +99,38 @@ export class SegmindTransport {
 		return await this.withRetries(call, async () => await this.attemptImage(call));
 	}
 
-	private async withRetries<T>(call: Call, attempt: () => Promise<T | CallOutcome>): Promise<T> {
+	private async withRetries<T>(
+		call: Call,
+		attempt: (ticket?: Ticket) => Promise<T | CallOutcome>,
+	): Promise<T> {
 		const { clock } = this.options;
-		// The shared pause and the budget are Segmind's API limits; the image host has its own.
+		// The rate limit is Segmind's API's; the image host has its own.
 		const api = call.kind !== 'image';
-		for (let attempts = 0; ; attempts++) {
+		for (let attempts = 0; ; ) {
+			let ticket: Ticket | undefined;
 			if (api) {
-				while (this.pausedUntil > clock.now()) await clock.sleep(this.pausedUntil - clock.now());
-				await this.budget?.take(call.kind === 'submit' ? 'submit' : 'poll');
+				ticket = await this.pacer.take(call.kind === 'submit' ? 'submit' : 'poll', call.deadline);
+				if (!ticket) throw rateLimitOutlasted(call.kind, call.job);
 			}
-			const outcome = await attempt();
+			const outcome = await attempt(ticket);
 			if (!isOutcome(outcome)) return outcome;
+			// A 429 is Segmind saying "not now", not a fault: the pacer holds every item until the limit
+			// resets, and the call goes again then, for as long as its deadline allows.
+			if (api && outcome.kind === 'http' && outcome.status === 429) continue;
 
 			const retryAfterMs = outcome.kind === 'http' ? outcome.retryAfterMs : undefined;
 			const delay = retryDelay(attempts, Math.random(), retryAfterMs);
-			if (api && outcome.kind === 'http' && outcome.status === 429) {
-				this.pausedUntil = Math.max(this.pausedUntil, clock.now() + delay);
-				this.budget?.shrink();
-			}
 			const canRetry =
 				isRetryable(call.kind, outcome) &&
-				attempts + 1 < MAX_ATTEMPTS[call.kind] &&
+				++attempts < MAX_ATTEMPTS[call.kind] &&
 				clock.now() + delay < call.deadline;
 			if (!canRetry) throw callFailure(call.kind, outcome, call.job);
 			await clock.sleep(delay);
 		}
 	}
 
-	private async attemptApi(call: ApiCall): Promise<SegmindReply | CallOutcome> {
-		const response = await this.send(call, {
+	private async attemptApi(call: ApiCall, ticket?: Ticket): Promise<SegmindReply | CallOutcome> {
+		const response = await this.send(call, ticket, {
 			method: call.method,
 			body: call.body,
 			json: false,
@@ -151,7 +163,7 @@ export class SegmindTransport {
 	}
 
 	private async attemptImage(call: ImageCall): Promise<IBinaryData | CallOutcome> {
-		const response = await this.send(call, { method: 'GET', encoding: 'stream' });
+		const response = await this.send(call, undefined, { method: 'GET', encoding: 'stream' });
 		if (isOutcome(response)) return response;
 		const body = response.body as ByteStream;
 		if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -178,6 +190,8 @@ export class SegmindTransport {
 	 */
 	private async send(
 		call: Call,
+		/** The pacer's grant of an API call: told of the answer, or that none came. */
+		ticket: Ticket | undefined,
 		request: Omit<IHttpRequestOptions, 'url'>,
 	): Promise<IN8nHttpFullResponse | CallOutcome> {
 		const api = call.kind !== 'image';
@@ -201,15 +215,27 @@ export class SegmindTransport {
 					: this.ctx.helpers.httpRequest(options))) as IN8nHttpFullResponse;
 				const { location } = response.headers;
 				const redirect = response.statusCode >= 300 && response.statusCode < 400;
-				if (!redirect || typeof location !== 'string' || hop >= MAX_REDIRECTS) return response;
+				if (!redirect || typeof location !== 'string' || hop >= MAX_REDIRECTS) {
+					if (ticket) this.reportAnswer(ticket, response);
+					return response;
+				}
 				const next = new URL(location, url).toString();
 				if (request.method !== 'GET' && !this.mayRepeat(response.statusCode, next)) return response;
 				(response.body as Partial<ByteStream> | undefined)?.destroy?.();
 				url = api ? this.throughBase(next) : next;
 			}
 		} catch (error) {
+			if (ticket) this.pacer.answered(ticket);
 			return this.networkOutcome(error);
 		}
+	}
+
+	/** What the pacer learns from an answer: its status and Segmind's rate-limit headers. */
+	private reportAnswer(ticket: Ticket, { statusCode, headers }: IN8nHttpFullResponse): void {
+		this.pacer.answered(ticket, {
+			status: statusCode,
+			reading: readRateLimit(headers, Date.now()),
+		});
 	}
 
 	/**

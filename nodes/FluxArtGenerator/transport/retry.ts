@@ -63,7 +63,7 @@ export function serverWaitMs(headers: Record<string, unknown>, now: number): num
  * The time a header names, NaN when it names none: a number, read by `fromNumber`, or a date. Both
  * headers mean UTC (an HTTP date is GMT), so a date that ends in no zone name or offset is UTC.
  */
-function headerTime(value: unknown, fromNumber: (n: number) => number): number {
+export function headerTime(value: unknown, fromNumber: (n: number) => number): number {
 	const raw = Array.isArray(value) ? value[0] : value;
 	const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
 	if (/^\d+(\.\d+)?$/.test(text)) return fromNumber(Number(text));
