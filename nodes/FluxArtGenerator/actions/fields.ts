@@ -68,7 +68,8 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: "Your Segmind plan's rate limit, shared by all requests of the run (0: no limit)",
+		description:
+			"A cap on the run's requests to Segmind, shared by all items (0: none; Segmind's own limit is read from its answers)",
 	},
 	extraInputs: {
 		displayName: 'Extra Workflow Inputs',
