@@ -9,5 +9,6 @@ export type {
 	InjectionRequest,
 	OutputShape,
 	PollPath,
+	RatePlan,
 	RecordedRequest,
 } from './types';
