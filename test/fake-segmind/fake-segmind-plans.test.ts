@@ -97,6 +97,29 @@ describe('RateWindow: the plan as bookkeeping on timestamps', () => {
 		expect(window.admit(1_001, true)).toEqual(yes(0, 2_001));
 	});
 
+	it('nextAdmission: when a counted request would get in, asking nothing', () => {
+		const rolling = new RateWindow({ limit: 2, window: 'rolling', counts: 'all', headers: 'none' });
+		expect(rolling.nextAdmission(0)).toBe(0);
+		rolling.admit(0, true);
+		rolling.admit(10_000, true);
+		// Full until the request of 0 ms leaves; once it has, the one of 10 s holds a place only.
+		expect([rolling.nextAdmission(20_000), rolling.nextAdmission(60_000)]).toEqual([
+			60_000, 60_000,
+		]);
+		rolling.admit(60_000, true);
+		expect(rolling.nextAdmission(60_001)).toBe(70_000);
+		expect(rolling.refused).toBe(0);
+
+		const fixed = new RateWindow({ limit: 2, window: 'fixed', counts: 'all', headers: 'none' });
+		fixed.admit(0, true);
+		expect(fixed.nextAdmission(5_000)).toBe(5_000);
+		fixed.admit(10_000, true);
+		expect([fixed.nextAdmission(20_000), fixed.nextAdmission(60_000)]).toEqual([60_000, 60_000]);
+		fixed.admit(60_000, true);
+		fixed.admit(60_001, true);
+		expect(fixed.nextAdmission(61_000)).toBe(120_000);
+	});
+
 	it('refuses plans that cannot be kept', () => {
 		const base: RatePlan = { limit: 5, window: 'fixed', counts: 'all', headers: 'none' };
 		expect(() => new RateWindow({ ...base, limit: 0 })).toThrow(/limit/);

@@ -34,7 +34,7 @@ export interface Admission {
 }
 
 /** Whether a request on `route` (undefined: a path no route answers) counts against `plan`. */
-export function countsAgainst(plan: RatePlan, route: Route | undefined): boolean {
+export function countsAgainst(plan: Pick<RatePlan, 'counts'>, route: Route | undefined): boolean {
 	return plan.counts === 'all' || route === 'submit';
 }
 
@@ -76,6 +76,22 @@ export class RateWindow {
 		this.live.splice(at === -1 ? this.live.length : at, 0, now);
 		this.counted.push(now);
 		return this.state(now, true);
+	}
+
+	/**
+	 * The earliest moment from `now` on when a counted request would be admitted, without asking
+	 * (no bookkeeping): for a client that knows the plan, as the bench's oracle does. `now` must not
+	 * be earlier than a request already admitted.
+	 */
+	nextAdmission(now: number): number {
+		const { limit, window, windowMs } = this.plan;
+		if (window === 'fixed') {
+			const open = this.openedAt !== undefined && now < this.openedAt + windowMs;
+			return open && this.live.length >= limit ? this.openedAt! + windowMs : now;
+		}
+		const inWindow = this.live.filter((time) => time > now - windowMs);
+		// The requests that must leave for one place to free: all but the newest limit - 1.
+		return inWindow.length < limit ? now : inWindow[inWindow.length - limit] + windowMs;
 	}
 
 	reset(): void {
