@@ -1,11 +1,22 @@
 /**
  * The peers' waiting strategies, as plain HTTP clients against the same fake: submit, then poll on
  * a fixed clock (Segmind's SDK every 2 s, fal and OpenAI every 5 s, Segmind's samples every 7 s),
- * or the oracle that polls exactly once, at the moment the job completes.
+ * or the oracle that polls exactly once, at the moment the job completes. A 429 is waited out
+ * until the `x-rate-limit-reset-at-utc` it carries, else for `retry429Ms`, then the same request
+ * goes again, as a client of Segmind's documented headers would.
  */
 import type { FakeSegmind } from '../test/fake-segmind';
+import { imageUrlOf } from '../test/fake-segmind/test-client';
 
-export type Strategy = { kind: 'fixed'; everyMs: number; retry429Ms?: number } | { kind: 'oracle' };
+export type Strategy =
+	| {
+			kind: 'fixed';
+			everyMs: number;
+			retry429Ms?: number;
+			/** Download each finished job's image, as a user of the SDK does with its output. */
+			downloadImage?: boolean;
+	  }
+	| { kind: 'oracle' };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -14,7 +25,7 @@ async function call(
 	method: string,
 	url: string,
 	body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
+): Promise<{ status: number; json: Record<string, unknown>; resetAt?: number }> {
 	const response = await fetch(url, {
 		method,
 		headers: { 'x-api-key': fake.apiKey, 'content-type': 'application/json' },
@@ -27,8 +38,13 @@ async function call(
 	} catch {
 		// A 429 page or similar: the status says enough.
 	}
-	return { status: response.status, json };
+	const resetAt = Date.parse(response.headers.get('x-rate-limit-reset-at-utc') ?? '');
+	return { status: response.status, json, ...(Number.isNaN(resetAt) ? {} : { resetAt }) };
 }
+
+/** How long to wait after a 429: until the reset time it names, else `retry429Ms`. */
+const waitAfter429 = (answer: { resetAt?: number }, retry429Ms: number) =>
+	answer.resetAt === undefined ? retry429Ms : answer.resetAt - Date.now();
 
 async function runOne(
 	fake: FakeSegmind,
@@ -42,7 +58,7 @@ async function runOne(
 			text_prompt: prompt,
 		});
 		if (submitted.status !== 429) break;
-		await sleep(retry429Ms);
+		await sleep(waitAfter429(submitted, retry429Ms));
 	}
 	const requestId = String(submitted.json.request_id);
 	const pollUrl = String(submitted.json.poll_url);
@@ -50,15 +66,22 @@ async function runOne(
 		const job = fake.jobs.find((candidate) => candidate.requestId === requestId)!;
 		await sleep(job.completesAt - Date.now());
 	}
+	const interval = strategy.kind === 'fixed' ? strategy.everyMs : 20;
+	// The wait a 429 asks for stands in for the next interval: the poll goes again right after it.
+	let wait = strategy.kind === 'fixed' ? interval : 0;
 	for (;;) {
-		if (strategy.kind === 'fixed') await sleep(strategy.everyMs);
+		await sleep(wait);
 		const answer = await call(fake, 'GET', pollUrl);
 		if (answer.status === 429) {
-			await sleep(retry429Ms);
+			wait = waitAfter429(answer, retry429Ms);
 			continue;
 		}
-		if (String(answer.json.status).toUpperCase() === 'COMPLETED') return;
-		if (strategy.kind === 'oracle') await sleep(20);
+		if (String(answer.json.status).toUpperCase() === 'COMPLETED') {
+			if (strategy.kind === 'fixed' && strategy.downloadImage)
+				await (await fetch(imageUrlOf(answer.json))).arrayBuffer();
+			return;
+		}
+		wait = interval;
 	}
 }
 

@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --json] [--scale S] [--only NAME,...] [--sim]`: the speed and memory goals,
+ * `npm run bench [-- --json] [--scale S] [--only NAME,...] [--sim] [--seed N] [--window W]`: the
+ * speed and memory goals,
  * each measured side by side in one run on this machine and printed as ratios. Never a timed test:
  * the machines are shared and noisy, so figures are read together, not against fixed times.
  * `--scale` shrinks job times only where the bench sets the node's options: lateness_single,
- * lateness_real and n8n_loop_baseline run the node at its defaults, so they always run at real
- * time.
+ * lateness_real, rate_plans and n8n_loop_baseline run the node at its defaults, so they always run
+ * at real time. `--seed` and `--window` (fixed or rolling, for every row) are rate_plans's: its
+ * report seed by default, others for tuning (docs/performance.md).
  */
 import { writeFileSync } from 'fs';
 import * as os from 'os';
@@ -26,6 +28,9 @@ import { latenessSingleScenario, printLatenessSingle } from './single';
 import type { LatenessSingleResult } from './single';
 import { latenessRealScenario, printLatenessReal } from './real-scenarios';
 import type { LatenessRealResult } from './real-scenarios';
+import { printRatePlans } from './rate-plan-rows';
+import type { RatePlansResult } from './rate-plan-rows';
+import { RATE_PLANS_SEED, ratePlansScenario } from './rate-plans';
 import { shutdownHarness } from '../test/harness/run-node';
 
 const SCENARIOS = [
@@ -33,6 +38,7 @@ const SCENARIOS = [
 	'lateness',
 	'lateness_single',
 	'lateness_real',
+	'rate_plans',
 	'throughput',
 	'rate_budget',
 	'overhead',
@@ -45,6 +51,8 @@ interface Args {
 	json: boolean;
 	scale: number;
 	only: Scenario[];
+	seed: number;
+	window?: 'fixed' | 'rolling';
 }
 
 function readArgs(argv: string[]): Args {
@@ -55,8 +63,15 @@ function readArgs(argv: string[]): Args {
 			scale: { type: 'string', default: '1' },
 			only: { type: 'string', default: SCENARIOS.join(',') },
 			sim: { type: 'boolean', default: false },
+			seed: { type: 'string', default: String(RATE_PLANS_SEED) },
+			window: { type: 'string' },
 		},
 	});
+	const seed = Number(values.seed);
+	if (!Number.isInteger(seed)) throw new Error('--seed takes an integer');
+	const window = values.window;
+	if (window !== undefined && window !== 'fixed' && window !== 'rolling')
+		throw new Error('--window takes fixed or rolling');
 	const scale = Number(values.scale);
 	if (!(scale > 0)) throw new Error('--scale takes a positive number');
 	const only = values.only.split(',') as Scenario[];
@@ -64,7 +79,13 @@ function readArgs(argv: string[]): Args {
 		if (!SCENARIOS.includes(name))
 			throw new Error(`Unknown scenario ${name} (scenarios: ${SCENARIOS.join(',')})`);
 	// --sim: the simulation alone, in seconds.
-	return { json: values.json, scale, only: values.sim ? ['sim'] : only };
+	return {
+		json: values.json,
+		scale,
+		only: values.sim ? ['sim'] : only,
+		seed,
+		...(window ? { window } : {}),
+	};
 }
 
 const GOALS = {
@@ -143,6 +164,7 @@ async function main() {
 		lateness?: LatenessResult;
 		lateness_single?: LatenessSingleResult;
 		lateness_real?: LatenessRealResult;
+		rate_plans?: RatePlansResult;
 		throughput?: ThroughputResult;
 		rate_budget?: RateBudgetResult;
 		overhead?: OverheadResult;
@@ -174,6 +196,11 @@ async function main() {
 		printLatenessSingle((summary.lateness_single = await latenessSingleScenario()));
 	if (wanted('lateness_real'))
 		printLatenessReal((summary.lateness_real = await latenessRealScenario()));
+	if (wanted('rate_plans')) {
+		const ratePlans = await ratePlansScenario(args.seed, args.window);
+		summary.rate_plans = ratePlans.result;
+		printRatePlans(ratePlans);
+	}
 	// CPU and memory are measured alone, in child processes, after the others.
 	if (wanted('overhead'))
 		printOverhead(

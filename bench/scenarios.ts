@@ -54,7 +54,11 @@ async function runNode(
 	return Date.now() - started;
 }
 
-/** How late each job was seen done (ms), and the polls it took, from the fake's own log. */
+/**
+ * How late each job was seen done (ms), and the polls it took (refused ones too), from the fake's
+ * own log. A poll the account's plan refused (429) reported nothing, so it never counts as seeing
+ * the job done.
+ */
 export function jobLateness(fake: FakeSegmind): { lateMs: number[]; polls: number } {
 	const polls = fake.requestsTo('poll');
 	const lateMs: number[] = [];
@@ -62,7 +66,7 @@ export function jobLateness(fake: FakeSegmind): { lateMs: number[]; polls: numbe
 	for (const job of fake.jobs) {
 		const mine = polls.filter((poll) => poll.path.includes(job.requestId));
 		pollCount += mine.length;
-		const seen = mine.find((poll) => poll.time >= job.completesAt);
+		const seen = mine.find((poll) => poll.time >= job.completesAt && !poll.rateLimited);
 		if (seen) lateMs.push(seen.time - job.completesAt);
 	}
 	return { lateMs, polls: pollCount };

@@ -1,8 +1,12 @@
-/** What Segmind says around a job's own answer: the balance, redirects, and its refusals' words. */
+/**
+ * What Segmind says around a job's own answer: the balance, the rate limit's headers, redirects,
+ * and its refusals' words.
+ */
 import { jsonReply, type Reply } from './http';
 import type { Classified } from './routes';
 import { SEGMIND_ORIGIN } from './scenario';
-import type { JobScenario, RedirectTarget, ScriptedResponse } from './types';
+import type { Admission } from './limits';
+import type { JobScenario, RatePlan, RedirectTarget, ScriptedResponse } from './types';
 
 /** A submit to one of the `retiredWorkflows` answers 410 with these words. */
 export const RETIRED_WORKFLOW_ERROR =
@@ -57,4 +61,22 @@ export function redirectReply(
 	else if (classified.route === 'submit') path = classified.path;
 	else throw new Error('redirectTo is only for polls and submits');
 	return { status: script.status, headers: { ...script.headers, location: `${origin}${path}` } };
+}
+
+/**
+ * What the plan's `headers` mode puts on an API answer, given what the plan made of the request
+ * (undefined: no plan, or not the API host). Never `Retry-After`: Segmind's docs say it sends none.
+ */
+export function rateHeaders(
+	plan: RatePlan | undefined,
+	admission: Admission | undefined,
+): Record<string, string> {
+	if (!plan || !admission || plan.headers === 'none') return {};
+	const resetAt = new Date(admission.resetAt).toISOString();
+	if (plan.headers === 'always')
+		return {
+			'x-rate-limit-remaining': String(admission.remaining),
+			'x-rate-limit-reset-at-utc': resetAt,
+		};
+	return admission.admitted ? {} : { 'x-rate-limit-reset-at-utc': resetAt };
 }

@@ -4,7 +4,7 @@ import { decode as decodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 
 import { FakeSegmind } from './index';
-import { JobSlots, RateLimit } from './limits';
+import { JobSlots } from './limits';
 import { call, keyHeaders, poll, sleep, submit } from './test-client';
 
 describe('FakeSegmind scripted responses', () => {
@@ -206,14 +206,22 @@ describe('FakeSegmind limits', () => {
 			// The fourth API request in the minute is refused, whatever its route, and makes no job.
 			const refused = await submit(limited, { text_prompt: 'third' });
 			expect([refused.status, refused.json]).toEqual([429, { error: 'Rate limit exceeded' }]);
+			// The shorthand's plan sends no rate headers, as before plans existed.
+			expect(refused.headers.get('x-rate-limit-reset-at-utc')).toBeNull();
+			expect(refused.headers.get('x-rate-limit-remaining')).toBeNull();
 			expect((await poll(limited, first.json.poll_url as string)).status).toBe(429);
 			expect(limited.rateLimited).toBe(2);
 			expect(limited.jobs.map((job) => job.prompt)).toEqual(['first', 'second']);
 			// The image host is not the API: its downloads are outside the limit.
 			const image = await call(`${limited.imageBaseUrl}/images/${requestId}.png`);
 			expect(image.status).toBe(200);
-			// Refused requests are still recorded, so tests can count them.
+			// Refused requests are still recorded, under their route too, and marked.
 			expect(limited.requests.filter((request) => request.host === 'api')).toHaveLength(5);
+			expect(limited.requestsTo('submit').map((request) => request.rateLimited)).toEqual([
+				undefined,
+				undefined,
+				true,
+			]);
 
 			limited.reset();
 			expect(limited.rateLimited).toBe(0);
@@ -221,19 +229,6 @@ describe('FakeSegmind limits', () => {
 		} finally {
 			await limited.stop();
 		}
-	});
-
-	it('rate limit: a sliding minute, counting only accepted requests', () => {
-		const limit = new RateLimit(2);
-		expect([limit.admit(0), limit.admit(1_000), limit.admit(2_000)]).toEqual([true, true, false]);
-		// The refusal did not take a place: at 60 s the first request has left the window.
-		expect([limit.admit(59_999), limit.admit(60_000), limit.admit(60_500)]).toEqual([
-			false,
-			true,
-			false,
-		]);
-		expect(limit.refused).toBe(3);
-		expect(new RateLimit().admit(0)).toBe(true);
 	});
 
 	it('capacity: a job submitted while every slot is busy waits for the first to free', async () => {

@@ -9,6 +9,7 @@ export type {
 	InjectionRequest,
 	OutputShape,
 	PollPath,
+	RatePlan,
 	RecordedRequest,
 	ScriptedResponse,
 } from './types';

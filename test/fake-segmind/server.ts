@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import {
 	creditsHeaders,
 	NO_CREDITS_ERROR,
+	rateHeaders,
 	redirectReply,
 	RETIRED_WORKFLOW_ERROR,
 	withBalance,
@@ -23,7 +24,7 @@ import {
 	type Reply,
 } from './http';
 import { contentTypeFor, fileExtensionFor, renderArt } from './images';
-import { JobSlots, RateLimit } from './limits';
+import { countsAgainst, JobSlots, rateWindowFrom, type RateWindow } from './limits';
 import {
 	classifyRequest,
 	routingFrom,
@@ -93,7 +94,7 @@ export class FakeSegmind {
 		this.defaultScenario = Object.freeze(mergeScenario(DEFAULT_SCENARIO, options.scenario));
 		this.scenario = mergeScenario(this.defaultScenario);
 		this.slots = new JobSlots(options.capacity);
-		this.rateLimit = new RateLimit(options.rateLimitPerMinute);
+		this.rateWindow = rateWindowFrom(options);
 		this.durationOf = options.durationOf;
 		this.scenarioFor = options.scenarioFor;
 		this.inject = options.inject;
@@ -103,7 +104,7 @@ export class FakeSegmind {
 	}
 
 	private readonly slots: JobSlots;
-	private readonly rateLimit: RateLimit;
+	private readonly rateWindow: RateWindow | undefined;
 	private readonly durationOf?: (prompt: string) => number | undefined;
 	private readonly scenarioFor: FakeSegmindOptions['scenarioFor'];
 	private readonly inject: FakeSegmindOptions['inject'];
@@ -111,9 +112,14 @@ export class FakeSegmind {
 	private readonly retiredWorkflows: ReadonlySet<string>;
 	private readonly creditsNotFound: boolean;
 
-	/** Requests answered 429 by the rate limit (not by scripts). */
+	/** Requests answered 429 by the account's plan (not by scripts), since the last reset. */
 	get rateLimited(): number {
-		return this.rateLimit.refused;
+		return this.rateWindow?.refused ?? 0;
+	}
+
+	/** When each request the plan counted came (Date.now()), since the last reset. */
+	get countedAt(): readonly number[] {
+		return this.rateWindow?.counted ?? [];
 	}
 
 	/** What a client takes as its Base URL: the API host's origin and the `pathPrefix`. */
@@ -199,7 +205,7 @@ export class FakeSegmind {
 		this.scenario = mergeScenario(this.defaultScenario);
 		this.credits = this.initialCredits;
 		this.slots.reset();
-		this.rateLimit.reset();
+		this.rateWindow?.reset();
 	}
 
 	private createHostServer(host: Host): Server {
@@ -225,21 +231,32 @@ export class FakeSegmind {
 		const record: RecordedRequest = { method, path, headers, body, time, host };
 		this.recorded.push(record);
 
-		if (host === 'api' && !this.rateLimit.admit(time)) {
-			writeReply(res, errorReply(429, 'Rate limit exceeded'));
-			return;
-		}
 		const classified = classifyRequest(host, method, path, this.routing);
-		if (!classified) {
-			writeReply(res, errorReply(404, `No route for ${method} ${path.split('?')[0] ?? ''}`));
+		if (classified) this.routeOf.set(record, classified.route);
+		const admission =
+			host === 'api' && this.rateWindow
+				? this.rateWindow.admit(time, countsAgainst(this.rateWindow.plan, classified?.route))
+				: undefined;
+		// The plan's headers go on every answer of the API host; a scripted answer's own win.
+		const send = (reply: Reply) =>
+			writeReply(res, {
+				...reply,
+				headers: { ...rateHeaders(this.rateWindow?.plan, admission), ...reply.headers },
+			});
+		if (admission && !admission.admitted) {
+			record.rateLimited = true;
+			send(errorReply(429, 'Rate limit exceeded'));
 			return;
 		}
-		this.routeOf.set(record, classified.route);
+		if (!classified) {
+			send(errorReply(404, `No route for ${method} ${path.split('?')[0] ?? ''}`));
+			return;
+		}
 
 		const injection = this.injectionFor(classified, record);
 		const script = injection?.response ?? this.scripts.take(classified.route);
 		if (!script) {
-			writeReply(res, this.normalReply(host, classified, req, body));
+			send(this.normalReply(host, classified, req, body));
 			return;
 		}
 		if (script.hang) return; // The socket stays open until stop() destroys it.
@@ -256,10 +273,10 @@ export class FakeSegmind {
 		}
 		if (script.redirectTo) {
 			const origins = { api: this.baseUrl, images: this.imageBaseUrl };
-			writeReply(res, redirectReply(script.redirectTo, script, classified, origins));
+			send(redirectReply(script.redirectTo, script, classified, origins));
 			return;
 		}
-		writeReply(res, scriptedReply(script));
+		send(scriptedReply(script));
 	}
 
 	/** Asks the `inject` option about a request; logs and returns the answer it gives. */

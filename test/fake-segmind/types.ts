@@ -18,6 +18,8 @@ export interface RecordedRequest {
 	time: number;
 	/** Which of the two servers got it. */
 	host: Host;
+	/** Set when the account's plan refused it (429); such a request counts against nothing. */
+	rateLimited?: true;
 }
 
 export type OutputShape =
@@ -133,6 +135,31 @@ export type RedirectTarget = Host | 'segmind';
 
 export type Route = 'submit' | 'poll' | 'credits' | 'image';
 
+/**
+ * An account's rate limit, as Segmind's docs describe it and as far as they leave it open: a limit
+ * per window (fixed or rolling), counting every API request or submits only, and the headers that
+ * tell a client about it.
+ */
+export interface RatePlan {
+	/** Counted requests admitted per window. */
+	limit: number;
+	/**
+	 * 'rolling': admitted while fewer than `limit` counted requests fall in the last `windowMs`.
+	 * 'fixed': a window opens at the first counted request, holds `limit` requests, and closes
+	 * `windowMs` later; the next counted request opens the next one.
+	 */
+	window: 'fixed' | 'rolling';
+	/** 'all': every API request counts (submits, polls, credits, unknown paths); 'submits': only submits. */
+	counts: 'all' | 'submits';
+	/**
+	 * 'always': every API answer carries `x-rate-limit-remaining` and `x-rate-limit-reset-at-utc`;
+	 * 'on429': only the plan's 429s carry `x-rate-limit-reset-at-utc`; 'none': neither.
+	 */
+	headers: 'always' | 'on429' | 'none';
+	/** Default 60 000: Segmind states its limits per minute. */
+	windowMs?: number;
+}
+
 export interface FakeSegmindOptions {
 	/** Default 'test-key-123'. */
 	apiKey?: string;
@@ -144,7 +171,15 @@ export interface FakeSegmindOptions {
 	scenario?: Partial<JobScenario>;
 	/** Jobs Segmind runs at once; later ones wait for a free slot (queued). Unlimited by default. */
 	capacity?: number;
-	/** API requests accepted per sliding minute; more are answered 429. Unlimited by default. */
+	/**
+	 * The account's rate limit (README.md, "Account plans"): one instance is one account. Unlimited
+	 * by default.
+	 */
+	plan?: RatePlan;
+	/**
+	 * Shorthand for `plan: { limit: n, window: 'rolling', counts: 'all', headers: 'none' }`: API
+	 * requests accepted per sliding minute, more answered 429. Not with `plan`.
+	 */
 	rateLimitPerMinute?: number;
 	/** A duration per prompt (the bench's seeded mix); the scenario's durationMs otherwise. */
 	durationOf?: (prompt: string) => number | undefined;
