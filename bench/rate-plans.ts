@@ -94,7 +94,8 @@ interface Jobs {
 	durations: number[];
 }
 
-const jobsFor = (label: string, count: number, seed: number): Jobs => ({
+/** A row's seeded jobs; the virtual-time tuning (bench/rate-sim.ts) draws the same. */
+export const jobsFor = (label: string, count: number, seed: number): Jobs => ({
 	prompts: Array.from({ length: count }, (_, i) => `${label} job ${i}`),
 	durations: uniformDurations(count, seed, LOW_MS, HIGH_MS, 1),
 });
@@ -142,10 +143,13 @@ async function fixedSide(plan: RatePlan, measured: Jobs[]) {
 	);
 }
 
+/** A row's seed: rows that share jobs (`jobsOf`) share it. */
+export const seedOf = (key: string, seed: number) =>
+	seed + 100 * Object.keys(RATE_PLAN_ROWS).indexOf(RATE_PLAN_ROWS[key].jobsOf ?? key);
+
 async function runRow(key: string, row: Row, seed: number, window?: Plan['window']) {
 	const plan: RatePlan = { ...row.plan, ...(window ? { window } : {}), windowMs: WINDOW_MS };
-	const keys = Object.keys(RATE_PLAN_ROWS);
-	const rowSeed = seed + 100 * keys.indexOf(row.jobsOf ?? key);
+	const rowSeed = seedOf(key, seed);
 	const measured = Array.from({ length: row.executions }, (_, e) =>
 		jobsFor(`${key} ${e}`, row.prompts, rowSeed + e),
 	);

@@ -31,10 +31,12 @@ import type { LatenessRealResult } from './real-scenarios';
 import { printRatePlans } from './rate-plan-rows';
 import type { RatePlansResult } from './rate-plan-rows';
 import { RATE_PLANS_SEED, ratePlansScenario } from './rate-plans';
+import { printRateSim, rateSimScenario } from './rate-sim';
 import { shutdownHarness } from '../test/harness/run-node';
 
 const SCENARIOS = [
 	'sim',
+	'rate_sim',
 	'lateness',
 	'lateness_single',
 	'lateness_real',
@@ -52,6 +54,7 @@ interface Args {
 	scale: number;
 	only: Scenario[];
 	seed: number;
+	simSeed: number;
 	window?: 'fixed' | 'rolling';
 }
 
@@ -64,6 +67,8 @@ function readArgs(argv: string[]): Args {
 			only: { type: 'string', default: SCENARIOS.join(',') },
 			sim: { type: 'boolean', default: false },
 			seed: { type: 'string', default: String(RATE_PLANS_SEED) },
+			// rate_sim's first tuning seed: it runs ten from there.
+			'sim-seed': { type: 'string', default: '1' },
 			window: { type: 'string' },
 		},
 	});
@@ -84,6 +89,7 @@ function readArgs(argv: string[]): Args {
 		scale,
 		only: values.sim ? ['sim'] : only,
 		seed,
+		simSeed: Number(values['sim-seed']),
 		...(window ? { window } : {}),
 	};
 }
@@ -165,6 +171,7 @@ async function main() {
 		lateness_single?: LatenessSingleResult;
 		lateness_real?: LatenessRealResult;
 		rate_plans?: RatePlansResult;
+		rate_sim?: Awaited<ReturnType<typeof rateSimScenario>>;
 		throughput?: ThroughputResult;
 		rate_budget?: RateBudgetResult;
 		overhead?: OverheadResult;
@@ -180,6 +187,8 @@ async function main() {
 	console.log(`n8n-nodes-segmind bench, scale ${args.scale}, ${summary.machine}\n`);
 
 	if (wanted('sim')) printSimulation((summary.sim = await simulate()));
+	if (wanted('rate_sim'))
+		printRateSim((summary.rate_sim = await rateSimScenario(args.simSeed)), args.simSeed);
 	// One scenario at a time: several in one process disturb each other's timing. Inside a
 	// scenario the compared runs do go side by side, each on a fake of its own.
 	const lateness = wanted('lateness') ? await latenessScenario(args.scale) : undefined;
