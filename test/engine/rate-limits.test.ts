@@ -3,6 +3,7 @@
  * its Timeout lasts, and a pause for one item ends every other item at its own Timeout.
  */
 import type { ScriptedResponse } from '../fake-segmind';
+import { runFluxNode } from '../harness/run-node';
 import { errorOf, run, useFakeSegmind } from './helpers';
 
 /** Polls answered 429 with a reset a second ahead, until `until` (ms since the fake's reset). */
@@ -95,4 +96,44 @@ test('a Timeout that ends while a submit waits for the limit: RATE_LIMITED, noth
 	expect(error.message).toMatch(/held the submit until the item's Timeout ran out/);
 	expect(error.description).toMatch(/Nothing was billed/);
 	expect(fake.jobs).toHaveLength(0);
+});
+
+describe('the limit learned from a 429 is kept per Base URL for the next run', () => {
+	// A plan of 3 a minute that says nothing: the submit and two checks go, the third is refused.
+	const account = useFakeSegmind({
+		plan: { limit: 3, window: 'rolling', counts: 'all', headers: 'none' },
+		scenario: { durationMs: 5_000 },
+	});
+	// Learned as short as these jobs: under a known limit the node checks where jobs end.
+	const learnedShort = () => ({
+		'node:Flux Art Generator': {
+			jobDurationsMs: { '66ba4126364d0f944f366a8f-v2': Array.from({ length: 50 }, () => 5_000) },
+		},
+	});
+
+	test('a first run learns 3 from its 429 and stores it; the next run, in a new window, draws none', async () => {
+		const staticData = learnedShort();
+		const first = await runFluxNode({
+			credentials: { apiKey: account.apiKey, baseUrl: account.baseUrl },
+			parameters: { textPrompt: 'a fox', options: { timeout: 7, pollInterval: 0.5 } },
+			staticData,
+		});
+		// Unpaced, the node checked until Segmind refused: 3 went, the 4th was refused, and the
+		// item's Timeout came before the window freed a place.
+		expect(account.rateLimited).toBe(1);
+		expect((first.error?.context as { code?: string }).code).toBe('RATE_LIMITED');
+		const stored = (staticData['node:Flux Art Generator'] as Record<string, unknown>)
+			.rateLimitsPerMinute as Record<string, { perMinute: number }>;
+		expect(stored[account.baseUrl].perMinute).toBe(3);
+
+		account.reset();
+		const second = await runFluxNode({
+			credentials: { apiKey: account.apiKey, baseUrl: account.baseUrl },
+			parameters: { textPrompt: 'a whale', options: { timeout: 60, pollInterval: 0.5 } },
+			staticData,
+		});
+		expect(second.error).toBeUndefined();
+		expect(account.rateLimited).toBe(0);
+		expect(account.requestsTo('poll').length).toBeLessThanOrEqual(2);
+	});
 });

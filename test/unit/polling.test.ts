@@ -512,14 +512,27 @@ describe('under a rate limit: fewer checks, where the job is likely to end', () 
 		expect(scarceCount(perJob)).toBe(k);
 	});
 
-	test('one check: where 90% of such jobs are done; four: at 22.5%, 45%, 67.5% and 90%', () => {
-		expect(plan({ perJob: 1, total: 10 })[0]).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.9), -1);
+	test('one check: where 93% of such jobs are done; four: at a quarter of that each', () => {
+		expect(plan({ perJob: 1, total: 10 })[0]).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.93), -1);
 		const four = plan({ perJob: 3, total: 4 });
-		expect(four[0]).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.225), -1);
+		expect(four[0]).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.2325), -1);
 	});
 
-	test('never more scarce checks than all there are: one job with 2 left gets 2, however it averages', () => {
-		expect(plan({ perJob: 3, total: 2 })[0]).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.45), -1);
+	test('never more scarce checks than all there are: one job with 2 left gets 2, however it averages; made again after a check, the plan keeps its last check where it was', () => {
+		expect(plan({ perJob: 3, total: 2 })[0]).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.465), -1);
+		// Four checks, the plan made again before each with one fewer: the last where 93% are done.
+		let elapsed = 0;
+		for (const total of [4, 3, 2, 1]) {
+			const share = { perJob: total, total };
+			elapsed += nextPollDelay({
+				elapsedMs: elapsed,
+				maxIntervalMs: 5_000,
+				remainingMs: 300_000,
+				model: FLUX_ART_PRIOR,
+				share,
+			});
+		}
+		expect(elapsed).toBeCloseTo(quantileMs(FLUX_ART_PRIOR, 0.93), -2);
 	});
 
 	test('the Poll Interval does not bind under a rate limit (its checks could not all be sent)', () => {
@@ -544,10 +557,10 @@ describe('under a rate limit: fewer checks, where the job is likely to end', () 
 		['nothing limits the run', Number.POSITIVE_INFINITY, { submitsLeft: 3, waiting: 2 }, NO_LIMIT],
 		['one job, four left', 4, { submitsLeft: 0, waiting: 1 }, { perJob: 4, total: 4 }],
 		[
-			'submits go first; the rest is shared, less a reserve of 2 sqrt(jobs - 1)',
+			'submits go first; the rest is shared, less a reserve of 3 sqrt(jobs - 1)',
 			40,
 			{ submitsLeft: 10, waiting: 10 },
-			{ perJob: (30 - 2 * Math.sqrt(19)) / 20, total: 30 },
+			{ perJob: (30 - 3 * Math.sqrt(19)) / 20, total: 30 },
 		],
 	])('checkShare: %s', (_name, tokens, demand, expected) => {
 		expect(checkShare(() => tokens, FLUX_ART_PRIOR, 0, demand)).toEqual(expected);

@@ -2,16 +2,16 @@
  * Checks under a rate limit that leaves a job fewer than the usual plan spends (pure). A submit
  * starts Segmind's clock and a check only reports it, so a tight budget is best spent on fewer
  * checks placed where the job is likely done: `k` checks at evenly spaced chances of finding it
- * done, the last where 90% of such jobs are done.
+ * done, the last where 93% of such jobs are done.
  */
 import { hazardPerMs, medianMs, nearlyAllDoneMs, quantileMs, survival } from './durations';
 import type { DurationModel } from './durations';
 
 /**
- * The chance of finding the job done by the last of its scarce checks: 0.95 left long jobs found
- * late, 0.85 ran out of checks (rate_sim, tuning seeds 1-30).
+ * The share of such jobs done by a job's last scarce check: 0.95 and above found long jobs late,
+ * 0.9 and below ran out of checks too often (`rate_sim`, tuning seeds 1-30).
  */
-const DONE_BY_LAST = 0.9;
+const DONE_BY_LAST = 0.93;
 
 /**
  * The checks the usual plan spends from `fromMs` until 95% of such jobs are done, each counted
@@ -65,7 +65,11 @@ export function scarceGap(
 ): number | undefined {
 	if (!(perJob < usualChecks(model, elapsedMs, priceMs))) return undefined;
 	const k = Math.max(1, Math.min(Math.floor(total), scarceCount(perJob)));
-	const nextAlive = survival(model, elapsedMs) * (1 - DONE_BY_LAST / k);
+	// The chances are of all such jobs, so a plan made again after each check keeps its last one
+	// where 93% are done; past that point they are the chances of the jobs still running.
+	const alive = survival(model, elapsedMs);
+	const last = 1 - DONE_BY_LAST;
+	const nextAlive = alive > last ? alive - (alive - last) / k : alive * (1 - DONE_BY_LAST / k);
 	const at = quantileMs(model, Math.min(1 - 1e-9, 1 - nextAlive));
 	return Math.max(0, at - elapsedMs) || medianMs(model) / 10;
 }
