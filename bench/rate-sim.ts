@@ -96,7 +96,7 @@ async function simulate(
 				share: (elapsedMs, model) =>
 					checkShare((ms) => pacer.tokensWithin(ms), model, elapsedMs, demand),
 			});
-			if (outcome.polls > 0)
+			if (outcome.polls > 0 && outcome.learnable)
 				stored.durations.record(DEFAULT_WORKFLOW_ID, outcome.lastPendingMs, outcome.elapsedMs);
 			delivered++;
 			wallMs = Math.max(wallMs, clock.now());

@@ -278,19 +278,3 @@ describe('JobDurations', () => {
 		expect(empty).toEqual({});
 	});
 });
-
-describe('JobDurations: only brackets narrow enough to say when a job ended', () => {
-	test.each<[string, number, number, boolean]>([
-		['checks 0.8 s apart at 9 s', 8_600, 9_400, true],
-		['2 s apart at 5 s (a workflow checked every 2 s)', 4_000, 6_000, true],
-		['5 s apart at 40 s (the tail)', 38_000, 43_000, true],
-		['from the submit to a check at 15 s (a rate limit spread the checks)', 0, 15_000, false],
-		['6 s apart at 12 s', 9_000, 15_000, false],
-	])('%s: recorded %s', (_name, lastPendingMs, doneMs, recorded) => {
-		const durations = new JobDurations();
-		durations.record('0123456789abcdef01234567-v1', lastPendingMs, doneMs);
-		const staticData = {};
-		durations.saveTo(staticData);
-		expect(readStoredDurations(staticData).has('0123456789abcdef01234567-v1')).toBe(recorded);
-	});
-});

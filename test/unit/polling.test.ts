@@ -376,6 +376,47 @@ describe('pollUntilDone with a fake clock', () => {
 	});
 });
 
+describe('pollUntilDone: what is worth learning from a finished job', () => {
+	const finish = async (overrides: Partial<Parameters<typeof pollUntilDone>[0]>) => {
+		const clock = new FakeClock();
+		let checks = 0;
+		return await pollUntilDone({
+			clock,
+			startedAt: clock.now(),
+			timeoutMs: 120_000,
+			maxIntervalMs: 5_000,
+			initial: pending('QUEUED'),
+			model: () => FLUX_ART_PRIOR,
+			check: async () => (++checks >= 3 ? done('https://x/i.png') : pending()),
+			...overrides,
+		});
+	};
+
+	test('checks as planned: learnable', async () => {
+		expect((await finish({})).learnable).toBe(true);
+	});
+
+	test('a plan a rate limit spread (a tight share): not learnable, its bracket is wide by design', async () => {
+		const outcome = await finish({ share: () => ({ perJob: 1.5, total: 3 }) });
+		expect(outcome.learnable).toBe(false);
+	});
+
+	test('a last check held well past its plan (a rate limit held it): not learnable', async () => {
+		const clock = new FakeClock();
+		let checks = 0;
+		const outcome = await finish({
+			clock,
+			startedAt: clock.now(),
+			check: async () => {
+				if (++checks < 3) return pending();
+				await clock.sleep(30_000);
+				return done('https://x/i.png');
+			},
+		});
+		expect(outcome.learnable).toBe(false);
+	});
+});
+
 describe('pollUntilDone: a wake-up never starves a check', () => {
 	const longInterval = 60_000;
 	const delayFrom = (model: DurationModel, elapsedMs: number) =>

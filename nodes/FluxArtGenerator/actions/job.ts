@@ -159,7 +159,7 @@ export class SegmindJob {
 				throw timedOut(reference, this.timeoutMs, error.lastStatus);
 			throw error instanceof SegmindError ? error.withJob(reference) : error;
 		}
-		if (workflowId && outcome.job.state === 'completed' && outcome.polls > 0)
+		if (workflowId && outcome.job.state === 'completed' && outcome.polls > 0 && outcome.learnable)
 			run.durations.record(workflowId, outcome.lastPendingMs, outcome.elapsedMs);
 		return this.finished();
 	}

@@ -116,14 +116,6 @@ function normalCdf(z: number): number {
 	return z >= 0 ? 1 - tail : tail;
 }
 
-/**
- * A job's end is known to lie between its last "pending" and its first "done" answer; a bracket
- * wider than 2.5 s (a 2 s poller's, with its round trips) and than a quarter of its middle is
- * too vague to learn from.
- */
-const WIDEST_BRACKET_MS = 2_500;
-const WIDEST_BRACKET_SHARE = 0.25;
-
 /** How many durations are kept per Segmind workflow, and for how many workflows. */
 export const STORED_PER_WORKFLOW = 50;
 export const STORED_WORKFLOWS = 20;
@@ -184,12 +176,8 @@ export class JobDurations {
 	}
 
 	record(workflowId: string, lastPendingMs: number, doneMs: number): void {
-		const middle = (lastPendingMs + doneMs) / 2;
-		// Checks spread by a rate limit leave a wide bracket whose middle says little of the end
-		// (and, once learned, would misplace later checks): such a job is not recorded.
-		if (doneMs - lastPendingMs > Math.max(WIDEST_BRACKET_MS, middle * WIDEST_BRACKET_SHARE)) return;
 		const list = this.byWorkflow.get(workflowId) ?? [];
-		list.push(middle);
+		list.push((lastPendingMs + doneMs) / 2);
 		// Re-inserted last, so the most recently used workflows are the ones kept.
 		this.byWorkflow.delete(workflowId);
 		this.byWorkflow.set(workflowId, list.slice(-STORED_PER_WORKFLOW));
