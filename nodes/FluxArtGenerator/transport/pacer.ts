@@ -21,6 +21,8 @@ const PLAN_LIMITS = [5, 50];
 const ONE_AT_A_TIME_AT = 3;
 /** A reset time is a server's clock; the first request after it waits a little longer. */
 const RESET_MARGIN_MS = 250;
+/** The readings of Segmind's headers kept: the newest. */
+const READINGS_KEPT = 16;
 /** Without a reset time or a known limit, a 429 is waited out like this, doubling to the cap. */
 const BACKOFF_MS = 2_000;
 const BACKOFF_CAP_MS = 30_000;
@@ -98,7 +100,11 @@ export class RatePacer {
 		const now = this.clock.now();
 		const { remaining, resetAt, retryAt } = answer?.reading ?? {};
 		if (remaining !== undefined && resetAt !== undefined && resetAt > now) {
-			this.readings.push({ seq: ticket.seq, remaining, resetAt });
+			// The newest few: the tightest is among them, and a busy run answers many a minute.
+			this.readings = [
+				...this.readings.slice(1 - READINGS_KEPT),
+				{ seq: ticket.seq, remaining, resetAt },
+			];
 			this.largestReading = Math.max(this.largestReading, remaining + 1);
 			this.learn(this.largestReading);
 		}
@@ -118,6 +124,7 @@ export class RatePacer {
 			this.pausedUntil = Math.max(this.pausedUntil, until);
 		} else if (answer) {
 			this.provenSafe = Math.max(this.provenSafe, ticket.before + 1);
+			this.strikes = 0;
 		}
 		this.notify();
 	}
