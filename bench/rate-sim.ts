@@ -49,7 +49,7 @@ async function simulate(
 	const clock = new VirtualClock();
 	const account = new RateWindow({ ...plan, windowMs: 60_000 });
 	const pacer = new RatePacer(clock, { cap: 0, storedLimit: stored.limit });
-	const demand: RunDemand = { submitsLeft: durations.length, waiting: 0 };
+	const demand: RunDemand = { submitsLeft: durations.length, submitting: 0, waiting: 0 };
 	let requests = 0;
 	let delivered = 0;
 	let wallMs = 0;
@@ -73,7 +73,9 @@ async function simulate(
 	const runItem = async (durationMs: number) => {
 		const deadline = clock.now() + TIMEOUT_MS;
 		demand.submitsLeft--;
-		if (!(await request('submit', deadline))) return;
+		demand.submitting++;
+		const accepted = await request('submit', deadline).finally(() => demand.submitting--);
+		if (!accepted) return;
 		const endsAt = clock.now() - HALF_TRIP_MS + durationMs;
 		const seen = (): JobStatus =>
 			clock.now() - HALF_TRIP_MS >= endsAt

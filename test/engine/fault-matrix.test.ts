@@ -79,12 +79,12 @@ const rows: Row[] = [
 		};
 	}),
 	{
-		name: '429 on a poll with no header at all: the limit learned from the requests before it; the Timeout ends the wait, naming the job',
+		name: '429s on polls with no header at all: a probe after a short back-off, refused too, so the limit learned (1) holds; the Timeout ends the wait, naming the job',
 		arrange: (f) =>
 			f.respond('poll', { status: 429, body: { error: 'Rate limit exceeded' }, times: 2 }),
-		// Only the submit went before the refused poll: a limit of 1 a minute, so the next check waits
-		// for the submit to be a minute old, past this Timeout.
-		parameters: { options: { timeout: 4 } },
+		// Only the submit went before the refused poll: a limit of 1 a minute, so once the probe is
+		// refused too the next check waits for the submit to be a minute old, past this Timeout.
+		parameters: { options: { timeout: 5 } },
 		outcome: {
 			code: 'RATE_LIMITED',
 			message:
@@ -92,9 +92,17 @@ const rows: Row[] = [
 		},
 		submits: 1,
 		check: (r, f) => {
-			expect(pollsOf(f)).toHaveLength(1);
+			expect(pollsOf(f)).toHaveLength(2);
+			expect(gapAfterFirstPoll(f)).toBeGreaterThanOrEqual(1_900);
 			expect(errorOf(r).description).toMatch(/collect it with Get Result/);
 		},
+	},
+	{
+		name: 'one 429 on a poll with no header at all, a passing fault: the probe goes through, then the image',
+		arrange: (f) => f.respond('poll', { status: 429, body: { error: 'Rate limit exceeded' } }),
+		outcome: 'image',
+		submits: 1,
+		check: (_r, f) => expect(gapAfterFirstPoll(f)).toBeGreaterThanOrEqual(1_900),
 	},
 	...[500, 502, 503].map(
 		(status): Row => ({

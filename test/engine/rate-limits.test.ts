@@ -99,9 +99,10 @@ test('a Timeout that ends while a submit waits for the limit: RATE_LIMITED, noth
 });
 
 describe('the limit learned from a 429 is kept per Base URL for the next run', () => {
-	// A plan of 3 a minute that says nothing: the submit and two checks go, the third is refused.
+	// A plan of 3 a minute that names its reset time on 429s only: the submit and two checks go,
+	// the third is refused.
 	const account = useFakeSegmind({
-		plan: { limit: 3, window: 'rolling', counts: 'all', headers: 'none' },
+		plan: { limit: 3, window: 'rolling', counts: 'all', headers: 'on429' },
 		scenario: { durationMs: 5_000 },
 	});
 	// Learned as short as these jobs: under a known limit the node checks where jobs end.

@@ -146,14 +146,29 @@ describe('RatePacer: the reset time on 429s only', () => {
 });
 
 describe('RatePacer: nothing in the answers', () => {
-	test('a 429 without a reset time: the limit from the requests before it, the wait from the window', async () => {
+	test('a 429 with no header at all may be a passing fault: one probe past its limit; refused too, the limit holds', async () => {
 		const setup = setUp();
 		const server = segmind(5, 'none', setup.clock);
 		await setup.clock.run(sendAll(setup, server, 6));
-		expect(server.refused).toBe(1);
+		expect(server.refused).toBe(2);
 		expect(setup.pacer.learned).toBe(5);
-		// The sixth request waited until the first of the window's five was a window old.
-		expect(setup.granted.at(-1)!.at).toBe(WINDOW_MS);
+		const at = setup.granted.map((g) => g.at);
+		// Five, the sixth refused, a probe after a short back-off refused too, then the window.
+		expect(at).toEqual([0, 0, 0, 0, 0, 0, 2_000, WINDOW_MS]);
+	});
+
+	test('a bare 429 that was a passing fault: the probe goes through and the limit is forgotten', async () => {
+		const setup = setUp();
+		const server = segmind(1_000, 'none', setup.clock);
+		for (let i = 0; i < 5; i++) server.answer(setup.pacer, (await setup.clock.run(setup.take()))!);
+		const refused = (await setup.clock.run(setup.take()))!;
+		setup.pacer.answered(refused, { status: 429, reading: {} });
+		expect(setup.pacer.learned).toBe(5);
+		await setup.clock.run(sendAll(setup, server, 10));
+		expect(setup.pacer.learned).toBeUndefined();
+		expect(setup.pacer.tokensWithin(60_000)).toBe(Number.POSITIVE_INFINITY);
+		// Nothing waited for a window: the back-off, then every request at once.
+		expect(Math.max(...setup.granted.map((g) => g.at))).toBe(2_000);
 	});
 
 	test('a limit stored by an earlier execution paces from the first request', async () => {
@@ -222,7 +237,7 @@ describe('RatePacer: Max Requests per Minute', () => {
 
 	test('a 429 under the cap: the limit learned is the lower one', async () => {
 		const setup = setUp({ cap: 50 });
-		const server = segmind(3, 'none', setup.clock);
+		const server = segmind(3, 'on429', setup.clock);
 		await setup.clock.run(sendAll(setup, server, 4));
 		expect(setup.pacer.learned).toBe(3);
 		expect(server.refused).toBe(1);
@@ -236,5 +251,33 @@ describe('RatePacer: Max Requests per Minute', () => {
 		const pacer = new RatePacer(clock, { cap: 1 });
 		await pacer.take('poll', NEVER);
 		await expect(pacer.take('poll', NEVER)).rejects.toThrow('stopped');
+	});
+});
+
+describe('RatePacer: others spend from the same account (another execution, another worker)', () => {
+	test('a reading that fell more than the run explains is trusted a second only; then one at a time', async () => {
+		const setup = setUp();
+		const read = (ticket: Ticket, remaining: number) =>
+			setup.pacer.answered(ticket, { status: 200, reading: { remaining, resetAt: 60_000 } });
+		// Two answers a request apart, the second 10 lower: others spent 9 in between.
+		const [first, second] = (await setup.clock.run(
+			Promise.all([setup.take(), setup.take()]),
+		)) as Ticket[];
+		read(first, 30);
+		read(second, 20);
+		// Fresh: several may go at once.
+		const now = await setup.clock.run(Promise.all([setup.take(), setup.take()]));
+		expect(now.every(Boolean)).toBe(true);
+		for (const ticket of now) setup.pacer.answered(ticket!, { status: 200, reading: {} });
+		// Two seconds on, the last reading is stale: one at a time.
+		await setup.clock.run(setup.clock.sleep(2_000));
+		const lone = (await setup.clock.run(setup.take()))!;
+		let next = false;
+		const waiting = setup.take().then(() => (next = true));
+		await setup.clock.run(new Promise((resolve) => setImmediate(resolve)));
+		expect(next).toBe(false);
+		read(lone, 15);
+		await setup.clock.run(waiting);
+		expect(next).toBe(true);
 	});
 });

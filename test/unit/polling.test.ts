@@ -595,13 +595,29 @@ describe('under a rate limit: fewer checks, where the job is likely to end', () 
 	});
 
 	test.each<[string, number, RunDemand, CheckShare]>([
-		['nothing limits the run', Number.POSITIVE_INFINITY, { submitsLeft: 3, waiting: 2 }, NO_LIMIT],
-		['one job, four left', 4, { submitsLeft: 0, waiting: 1 }, { perJob: 4, total: 4 }],
+		[
+			'nothing limits the run',
+			Number.POSITIVE_INFINITY,
+			{ submitsLeft: 3, submitting: 0, waiting: 2 },
+			NO_LIMIT,
+		],
+		[
+			'one job, four left',
+			4,
+			{ submitsLeft: 0, submitting: 0, waiting: 1 },
+			{ perJob: 4, total: 4 },
+		],
 		[
 			'submits go first; the rest is shared, less a reserve of 3 sqrt(jobs - 1)',
 			40,
-			{ submitsLeft: 10, waiting: 10 },
+			{ submitsLeft: 10, submitting: 0, waiting: 10 },
 			{ perJob: (30 - 3 * Math.sqrt(19)) / 20, total: 30 },
+		],
+		[
+			'a submit on its way is a job to come (its token is spent already)',
+			40,
+			{ submitsLeft: 0, submitting: 9, waiting: 1 },
+			{ perJob: (40 - 3 * 3) / 10, total: 40 },
 		],
 	])('checkShare: %s', (_name, tokens, demand, expected) => {
 		expect(checkShare(() => tokens, FLUX_ART_PRIOR, 0, demand)).toEqual(expected);

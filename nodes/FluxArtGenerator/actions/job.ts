@@ -61,13 +61,16 @@ export class SegmindJob {
 			pollUrl: '',
 			workflowId,
 		});
-		const reply = await job.call({
-			kind: 'submit',
-			method: 'POST',
-			// parseWorkflowId allows only URL-safe segments, so `v2/<id>` stays a path (no %2F).
-			url: `${run.baseUrl}/workflows/${workflowId}`,
-			body: { ...options.extraInputs, text_prompt: textPrompt },
-		});
+		run.demand.submitting++;
+		const reply = await job
+			.call({
+				kind: 'submit',
+				method: 'POST',
+				// parseWorkflowId allows only URL-safe segments, so `v2/<id>` stays a path (no %2F).
+				url: `${run.baseUrl}/workflows/${workflowId}`,
+				body: { ...options.extraInputs, text_prompt: textPrompt },
+			})
+			.finally(() => run.demand.submitting--);
 		job.acceptedAt = run.clock.now();
 		const answer = parseSubmitAnswer(reply.body, options.outputKey);
 		if (!answer.requestId && !(answer.job.state === 'completed' && answer.job.imageUrl)) {

@@ -43,7 +43,7 @@ export async function startRun(ctx: IExecuteFunctions) {
 		baseUrl,
 		transport: new SegmindTransport(ctx, { baseUrl, clock, perMinute, storedLimit, signal }),
 		/** What is still to be sent: the rate limit's requests are shared out over it. */
-		demand: { submitsLeft: 0, waiting: 0 } as RunDemand,
+		demand: { submitsLeft: 0, submitting: 0, waiting: 0 } as RunDemand,
 		/** Where to poll a job known by its request ID alone; the path that answered comes first. */
 		pollPaths: [...POLL_PATHS] as string[],
 		/** The jobs paid for so far, so a failure elsewhere cannot lose them. */

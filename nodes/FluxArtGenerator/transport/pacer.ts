@@ -23,6 +23,13 @@ const ONE_AT_A_TIME_AT = 3;
 const RESET_MARGIN_MS = 250;
 /** The readings of Segmind's headers kept: the newest. */
 const READINGS_KEPT = 16;
+/**
+ * Readings that fell by this many more than the run's own requests explain: others (another
+ * execution, another n8n worker) spend from the same account. Their readings are then trusted for
+ * this long only; after it, one request at a time, each bringing a fresh one.
+ */
+const OTHERS_SEEN = 3;
+const FRESH_MS = 1_000;
 /** Without a reset time or a known limit, a 429 is waited out like this, doubling to the cap. */
 const BACKOFF_MS = 2_000;
 const BACKOFF_CAP_MS = 30_000;
@@ -34,6 +41,8 @@ export interface Ticket {
 	readonly seq: number;
 	/** How many of this run's requests went out in the window before this one. */
 	readonly before: number;
+	/** Sent past a limit learned from a 429 that named no reset time, to see whether it holds. */
+	readonly probe?: boolean;
 }
 
 interface Waiter {
@@ -46,6 +55,8 @@ interface Waiter {
 /** A reading of Segmind's headers, tied to the request that brought it. */
 interface Reading {
 	seq: number;
+	/** When it was read, on the clock. */
+	at: number;
 	remaining: number;
 	resetAt: number;
 }
@@ -59,12 +70,20 @@ export class RatePacer {
 	private pausedUntil = 0;
 	/** Learned from Segmind (a 429, its headers) or stored by an earlier execution. */
 	private limit: number | undefined;
+	/**
+	 * Whether the limit is known to hold: stored, or learned from a 429 whose reset time showed the
+	 * window was all the run's. A bare 429 (no header at all) may be a passing fault instead: the
+	 * first request past its limit is a probe, and one answered otherwise forgets the limit.
+	 */
+	private limitSure = true;
 	private learnedLimit: number | undefined;
 	/** The most requests a reading said were left, plus the one that brought it: the plan's size. */
 	private largestReading = 0;
 	/** The most requests of one window that Segmind answered without a 429. */
 	private provenSafe = 0;
 	private strikes = 0;
+	/** The next request granted is a probe (see limitSure). */
+	private probing = false;
 	private waiting: Waiter[] = [];
 	private pumping = false;
 	private wake!: () => void;
@@ -101,10 +120,8 @@ export class RatePacer {
 		const { remaining, resetAt, retryAt } = answer?.reading ?? {};
 		if (remaining !== undefined && resetAt !== undefined && resetAt > now) {
 			// The newest few: the tightest is among them, and a busy run answers many a minute.
-			this.readings = [
-				...this.readings.slice(1 - READINGS_KEPT),
-				{ seq: ticket.seq, remaining, resetAt },
-			];
+			const reading = { seq: ticket.seq, at: now, remaining, resetAt };
+			this.readings = [...this.readings.slice(1 - READINGS_KEPT), reading];
 			this.largestReading = Math.max(this.largestReading, remaining + 1);
 			this.learn(this.largestReading);
 		}
@@ -112,19 +129,25 @@ export class RatePacer {
 			// Refused, so not counted by Segmind: it does not fill the run's window either.
 			this.sent = this.sent.filter((sent) => sent.seq !== ticket.seq);
 			const learnable = retryAt === undefined && this.readings.length === 0 && ticket.before > 0;
-			if (learnable && this.windowWasOurs(resetAt, now))
+			if (learnable && this.windowWasOurs(resetAt, now)) {
 				this.learn(Math.min(this.limit ?? ticket.before, ticket.before));
+				this.limitSure = resetAt !== undefined || ticket.probe === true;
+			}
 			const asked = Math.max(retryAt ?? 0, resetAt ?? 0);
+			const { limit } = this;
+			const windowFull = this.limitSure && limit !== undefined && this.sent.length >= limit;
 			const until =
 				asked > now
 					? asked + RESET_MARGIN_MS
-					: this.limit !== undefined && this.sent.length >= this.limit
-						? this.sent[this.sent.length - this.limit].at + WINDOW_MS
+					: windowFull
+						? this.sent[this.sent.length - limit].at + WINDOW_MS
 						: now + Math.min(BACKOFF_CAP_MS, BACKOFF_MS * 2 ** this.strikes++);
 			this.pausedUntil = Math.max(this.pausedUntil, until);
 		} else if (answer) {
 			this.provenSafe = Math.max(this.provenSafe, ticket.before + 1);
 			this.strikes = 0;
+			// The limit a bare 429 suggested did not hold: that 429 was a passing fault.
+			if (ticket.probe) [this.limit, this.learnedLimit] = [this.options.storedLimit, undefined];
 		}
 		this.notify();
 	}
@@ -179,19 +202,24 @@ export class RatePacer {
 	 * What the freshest readings leave: each reading's remaining, less the requests this run sent
 	 * after the one that brought it (Segmind may not have counted them yet); the tightest wins.
 	 */
-	private leftInReadings(now: number): { count: number; resetAt: number } | undefined {
+	private leftInReadings(now: number) {
 		this.readings = this.readings.filter((reading) => reading.resetAt > now);
 		if (this.readings.length === 0) return undefined;
-		let best: { count: number; resetAt: number } | undefined;
+		const sentAfter = (seq: number) => this.sent.filter((sent) => sent.seq > seq).length;
+		let best = { count: Number.POSITIVE_INFINITY, resetAt: 0 };
 		for (const { seq, remaining, resetAt } of this.readings) {
-			const count = remaining - this.sent.filter((sent) => sent.seq > seq).length;
-			if (!best || count < best.count) best = { count, resetAt };
+			const count = remaining - sentAfter(seq);
+			if (count < best.count) best = { count, resetAt };
 		}
-		return best;
+		const [oldest, newest] = [this.readings[0], this.readings[this.readings.length - 1]];
+		const ours = sentAfter(oldest.seq) - sentAfter(newest.seq);
+		const others = oldest.remaining - newest.remaining - ours >= OTHERS_SEEN;
+		return { ...best, stale: others && now - newest.at > FRESH_MS };
 	}
 
 	/** When the next request may go, and whether it must go alone (nothing else in flight). */
 	private nextSlot(now: number): { at: number; alone: boolean } {
+		this.probing = false;
 		let at = Math.max(now, this.pausedUntil);
 		let alone = false;
 		const count = this.sent.length;
@@ -201,10 +229,11 @@ export class RatePacer {
 		const left = this.leftInReadings(now);
 		if (left) {
 			if (left.count <= 0) at = Math.max(at, left.resetAt + RESET_MARGIN_MS);
-			else alone = left.count <= ONE_AT_A_TIME_AT;
+			else alone = left.count <= ONE_AT_A_TIME_AT || left.stale;
 		} else if (this.limit !== undefined) {
-			if (count >= this.limit) at = Math.max(at, expiryOf(this.limit));
-			else alone = this.limit - count <= ONE_AT_A_TIME_AT;
+			if (count < this.limit) alone = this.limit - count <= ONE_AT_A_TIME_AT;
+			else if (this.limitSure) at = Math.max(at, expiryOf(this.limit));
+			else [alone, this.probing] = [true, true];
 		} else {
 			alone = PLAN_LIMITS.some((plan) => count >= plan && this.provenSafe <= plan);
 		}
@@ -247,7 +276,8 @@ export class RatePacer {
 	private grant(now: number): void {
 		const submit = this.waiting.findIndex((waiter) => waiter.priority === 'submit');
 		const [waiter] = this.waiting.splice(Math.max(0, submit), 1);
-		const ticket = { seq: ++this.seq, before: this.sent.length };
+		const ticket = { seq: ++this.seq, before: this.sent.length, probe: this.probing };
+		this.probing = false;
 		this.sent.push({ at: now, seq: ticket.seq });
 		this.inFlight++;
 		waiter.settle(ticket);
