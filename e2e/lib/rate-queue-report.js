@@ -139,8 +139,10 @@ function deliveries(executions, binaries, fake) {
 }
 
 /**
- * One line per 429: when, what (route, job, prompt), which execution and worker sent it, what
- * the answer just before it said (whoever sent that), and what the sender had itself read last.
+ * One line per 429: when, what (route, prompt), which execution and worker sent it, what the
+ * request answered just before it was told (whoever sent it), and what the sender's own previous
+ * answered request was told (a few ms earlier, the two were in flight together: the sender had
+ * not read it yet).
  */
 function refusalLines(entries, t0, whereRun) {
 	const at = (time) => `+${((time - t0) / 1000).toFixed(2)} s`;
@@ -153,7 +155,7 @@ function refusalLines(entries, t0, whereRun) {
 		const before = entries.slice(0, i).reverse();
 		const own = before.find((b) => b.run === e.run && b.admitted);
 		return [
-			`429 at ${at(e.request.time)}: ${e.route} "${e.prompt}" from ${whereRun(e.run)}; the answer before: ${reading(before[0])}; its sender's last answer: ${reading(own)}`,
+			`429 at ${at(e.request.time)}: ${e.route} "${e.prompt}" from ${whereRun(e.run)}; answered just before: ${reading(before[0])}; the sender's previous answered request: ${reading(own)}`,
 		];
 	});
 }
