@@ -9,14 +9,16 @@
  *   node e2e/run.js --soak [--seed=N] only the soak, at full size (`npm run soak`; ends with its
  *                                    JSON line)
  *
- * Parts (in this order): cli-2.8.4, baseline, queue, learning, worker-kill, soak, browser, then
- * the CLI workflows on the other n8n lines: cli-1.123.81, cli-2.33.7, cli-2.35.7, cli-2.41.1.
+ * Parts (in this order): cli-2.8.4, baseline, queue, rate-queue, learning, worker-kill, soak,
+ * browser, then the CLI workflows on the other n8n lines: cli-1.123.81, cli-2.33.7, cli-2.35.7,
+ * cli-2.41.1.
  * Environment: E2E_PARTS=<part,part> (only these), E2E_SKIP=<part,part> (all but these),
  * E2E_N8N=<version,version> (only the CLI workflows, on these n8n versions: see ALL_PARTS),
  * E2E_CACHE (cache root, default ~/.cache/n8n-nodes-segmind-e2e), E2E_SKIP_BUILD=1 (use dist/
  * and .build/ as they are), E2E_KEEP=1 (keep the temp folder with n8n's user folders),
  * E2E_ONLY=<text> (only the CLI scenarios whose name contains it; for debugging),
- * E2E_SOAK_SEED=<n> (the soak's seed; a new one each run otherwise), E2E_SOAK_SIZE=tiny|small|full.
+ * E2E_SOAK_SEED=<n> (the soak's seed; a new one each run otherwise), E2E_SOAK_SIZE=tiny|small|full,
+ * E2E_RATE_WINDOW=fixed|rolling and E2E_RATE_SEED=<n> (the rate-queue part's plan and job draw).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -30,6 +32,7 @@ const ALL_PARTS = [
 	'cli-2.8.4',
 	'baseline',
 	'queue',
+	'rate-queue',
 	'learning',
 	'worker-kill',
 	'soak',
@@ -66,6 +69,7 @@ function partFor(name) {
 	if (name.startsWith('cli-')) return require('./lib/part-cli').cliPart(name.slice(4));
 	if (name === 'baseline') return require('./lib/part-baseline').baselinePart();
 	if (name === 'queue') return require('./lib/part-queue').queuePart();
+	if (name === 'rate-queue') return require('./lib/part-rate-queue').rateQueuePart();
 	if (name === 'learning') return require('./lib/part-learning').learningPart();
 	if (name === 'worker-kill') return require('./lib/part-worker-kill').workerKillPart();
 	if (name === 'soak')

@@ -22,7 +22,9 @@ const { N8N_VERSION, log } = require('./setup');
 const { chain, fluxNode, manualTrigger, node, workflow } = require('./workflows');
 const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
-const { freePort, runOk } = require('./proc');
+const { freePort } = require('./proc');
+const { executionsLogged } = require('./queue-mode');
+const { readDatabase } = require('./sqlite');
 const { seconds, tail } = require('./text');
 
 const JOB_MS = 3000;
@@ -239,35 +241,6 @@ function checkStored(staticData, segmindId, timeline, what) {
 		);
 	}
 	return stored;
-}
-
-/** The workflows' static data and the executions, read from n8n's sqlite with n8n's sqlite3. */
-async function readDatabase(instance) {
-	const file = path.join(instance.userFolder, '.n8n', 'database.sqlite');
-	const script = `
-const sqlite3 = require('sqlite3');
-const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
-const all = (sql) => new Promise((resolve, reject) => db.all(sql, (e, rows) => (e ? reject(e) : resolve(rows))));
-(async () => {
-	const workflows = await all('SELECT id, staticData FROM workflow_entity');
-	const executions = await all('SELECT id, workflowId, mode, status, startedAt, stoppedAt FROM execution_entity ORDER BY id');
-	process.stdout.write(JSON.stringify({ workflows, executions }));
-	db.close();
-})().catch((e) => { process.stderr.write(String(e.stack || e)); process.exit(1); });`;
-	const { install } = instance;
-	const result = await runOk(install.nodeCmd, ['-e', script, file], {
-		cwd: install.dir,
-		env: install.env,
-		label: `read ${file}`,
-		timeoutMs: 30000,
-	});
-	const { workflows, executions } = JSON.parse(result.stdout);
-	const staticData = {};
-	for (const w of workflows) {
-		staticData[w.id] =
-			typeof w.staticData === 'string' ? JSON.parse(w.staticData) : (w.staticData ?? null);
-	}
-	return { staticData, executions };
 }
 
 /** The executions of one workflow in the database: all must have succeeded, in this mode. */
@@ -500,7 +473,6 @@ const isEqual = (a, b) => require('node:util').isDeepStrictEqual(a, b);
 async function queueMode(shared, lines) {
 	const axios = require('axios');
 	const { waitForWebhook, checkKeyPlacement } = require('./scenarios');
-	const { executionsLogged } = require('./part-queue');
 	const { fake } = shared;
 	const what = 'learning: webhook in sequence, queue mode (worker)';
 	const { startQueueRedis } = require('./redis');
@@ -599,4 +571,4 @@ function learningPart() {
 	};
 }
 
-module.exports = { learningPart, timelineOf, readDatabase };
+module.exports = { learningPart, timelineOf };

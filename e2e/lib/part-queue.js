@@ -8,15 +8,15 @@
  * main starts; then concurrent POSTs with different prompts each become a job in Redis, run on a
  * worker, and answer through the main.
  */
-const fs = require('node:fs');
-const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
+
+const axios = require('axios');
 
 const { N8N_VERSION, log } = require('./setup');
 const { chain, fluxNode, node, workflow } = require('./workflows');
 const { ok, equal, show } = require('./check');
-const { prepareN8n } = require('./env');
-const { freePort } = require('./proc');
+const { executionsLogged, startQueueMode } = require('./queue-mode');
+const { checkKeyPlacement } = require('./scenarios');
 const { seconds, tail } = require('./text');
 
 const WORKFLOW_ID = 'e2eQueueWebhook01';
@@ -59,54 +59,21 @@ function queueWorkflow(credential) {
 	);
 }
 
-/** Lines "<prefix> execution N (job J)" in a log: Map execution id -> job id. */
-function executionsLogged(text, prefix) {
-	const found = new Map();
-	const re = new RegExp(`${prefix} execution (\\d+) \\(job (\\d+)\\)`, 'g');
-	for (const match of String(text).matchAll(re)) found.set(match[1], match[2]);
-	return found;
-}
-
 function queuePart() {
 	return {
 		name: 'queue',
 		title: `queue mode on n8n ${N8N_VERSION}: Redis, a main and ${WORKERS} workers`,
 		async run(shared) {
-			const axios = require('axios');
-			const { waitForWebhook, checkKeyPlacement } = require('./scenarios');
 			const lines = [];
-			const { startQueueRedis } = require('./redis');
-			const { apt, redis, env: queueEnv } = await startQueueRedis(shared.tmp, log);
-			const daemons = [];
+			const q = await startQueueMode(shared, {
+				label: 'queue',
+				workflows: (credentials) => [queueWorkflow(credentials.segmind)],
+				webhookPath: WEBHOOK_PATH,
+				workers: WORKERS,
+				concurrency: WORKER_CONCURRENCY,
+			});
+			const { apt, redis, main, workers, url, upMs } = q;
 			try {
-				log(
-					`redis-server ${redis.version} on 127.0.0.1:${redis.port} (ready in ${seconds(redis.readyMs)})`,
-				);
-				const instance = await prepareN8n(shared, { label: 'queue', extraEnv: queueEnv });
-				const { n8n } = instance;
-				await n8n.importWorkflows([queueWorkflow(instance.credentials.segmind)]);
-				await n8n.publishWorkflow(WORKFLOW_ID);
-
-				const startedAt = Date.now();
-				const main = await n8n.start(await freePort(), { label: 'n8n start (queue main)' });
-				daemons.push(main);
-				const workers = [];
-				for (let i = 1; i <= WORKERS; i++) {
-					const worker = await n8n.worker({
-						concurrency: WORKER_CONCURRENCY,
-						label: `n8n worker ${i}`,
-					});
-					worker.index = i;
-					workers.push(worker);
-					daemons.push(worker);
-				}
-				const url = `${main.baseUrl}/webhook/${WEBHOOK_PATH}`;
-				await waitForWebhook(axios, url, 'POST', main);
-				const upMs = Date.now() - startedAt;
-				log(
-					`queue: main ready in ${seconds(main.readyMs)}, workers in ${workers.map((w) => seconds(w.readyMs)).join(' and ')}, webhook live after ${seconds(upMs)}`,
-				);
-
 				// Concurrent POSTs, each with its own prompt.
 				const { fake } = shared;
 				fake.reset();
@@ -129,11 +96,7 @@ function queuePart() {
 
 				const mainLog = main.output();
 				const workerLogs = workers.map((w) => w.output());
-				for (const d of daemons)
-					fs.writeFileSync(
-						path.join(instance.workDir, `${d.name.replace(/[^\w.-]+/g, '_')}.log`),
-						d.output(),
-					);
+				q.writeLogs();
 
 				const what = 'queue';
 				for (const { prompt, response } of responses) {
@@ -261,11 +224,10 @@ function queuePart() {
 					expected: 1,
 				};
 			} finally {
-				for (const d of daemons.reverse()) await d.stop().catch(() => {});
-				await redis.stop().catch(() => {});
+				await q.stop();
 			}
 		},
 	};
 }
 
-module.exports = { queuePart, queueWorkflow, executionsLogged };
+module.exports = { queuePart };

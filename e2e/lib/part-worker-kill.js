@@ -24,6 +24,8 @@ const { chain, codeNode, fluxNode, manualTrigger, node, workflow } = require('./
 const { ok, equal } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
+const { executionsLogged } = require('./queue-mode');
+const { readDatabase } = require('./sqlite');
 const { seconds, tail } = require('./text');
 
 const IDS = { generate: 'e2eKillGenerate01', collect: 'e2eKillCollect01' };
@@ -96,7 +98,6 @@ function collectWorkflow(credential, jobs) {
 
 /** The execution's row in n8n's sqlite (status, finished, stoppedAt). */
 async function executionRow(instance, executionId) {
-	const { readDatabase } = require('./part-learning');
 	const { executions } = await readDatabase(instance);
 	return executions.find((e) => String(e.id) === String(executionId));
 }
@@ -140,7 +141,6 @@ function workerKillPart() {
 		async run(shared) {
 			const axios = require('axios');
 			const { waitForWebhook, expectSuccess, itemsOf, binaryBytes } = require('./scenarios');
-			const { executionsLogged } = require('./part-queue');
 			const { fake } = shared;
 			const what = 'worker-kill';
 			const lines = [];

@@ -204,4 +204,12 @@ function describeFault(fault) {
 	return detail ? `${fault.family} (${detail})` : fault.family;
 }
 
-module.exports = { FAMILY_NAMES, drawLoad, promptsFor, fakeHooks, expectedFor, describeFault };
+module.exports = {
+	FAMILY_NAMES,
+	random,
+	drawLoad,
+	promptsFor,
+	fakeHooks,
+	expectedFor,
+	describeFault,
+};

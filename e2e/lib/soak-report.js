@@ -16,7 +16,7 @@ const {
 } = require('./soak-accounting');
 const { FAMILY_NAMES, describeFault } = require('./soak-faults');
 const { EXECUTION_TIMEOUT_S, REQUEST_TIMEOUT_S } = require('./soak-run');
-const { executionsLogged } = require('./part-queue');
+const { executionsLogged } = require('./queue-mode');
 const { N8N_VERSION } = require('./setup');
 const { seconds } = require('./text');
 
