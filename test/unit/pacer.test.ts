@@ -254,12 +254,12 @@ describe('RatePacer: Max Requests per Minute', () => {
 	});
 });
 
-describe('RatePacer: others spend from the same account (another execution, another worker)', () => {
-	test('a reading that fell more than the run explains is trusted a second only; then one at a time', async () => {
+describe('RatePacer: others may spend from the same account (another execution, another worker)', () => {
+	test('a reading is trusted for a second; an older one for one request, whose answer refreshes it', async () => {
 		const setup = setUp();
 		const read = (ticket: Ticket, remaining: number) =>
 			setup.pacer.answered(ticket, { status: 200, reading: { remaining, resetAt: 60_000 } });
-		// Two answers a request apart, the second 10 lower: others spent 9 in between.
+		// Two answers a request apart, the second 10 lower: others spend from the same window.
 		const [first, second] = (await setup.clock.run(
 			Promise.all([setup.take(), setup.take()]),
 		)) as Ticket[];

@@ -24,11 +24,11 @@ const RESET_MARGIN_MS = 250;
 /** The readings of Segmind's headers kept: the newest. */
 const READINGS_KEPT = 16;
 /**
- * Readings that fell by this many more than the run's own requests explain: others (another
- * execution, another n8n worker) spend from the same account. Their readings are then trusted for
- * this long only; after it, one request at a time, each bringing a fresh one.
+ * Others (another execution, another n8n worker) may spend from the same account unseen: a reading
+ * older than this is trusted for one request only, whose answer brings a fresh one. That costs a
+ * lone run one round trip after a quiet spell, and keeps several from each spending what another
+ * already spent.
  */
-const OTHERS_SEEN = 3;
 const FRESH_MS = 1_000;
 /** Without a reset time or a known limit, a 429 is waited out like this, doubling to the cap. */
 const BACKOFF_MS = 2_000;
@@ -211,10 +211,8 @@ export class RatePacer {
 			const count = remaining - sentAfter(seq);
 			if (count < best.count) best = { count, resetAt };
 		}
-		const [oldest, newest] = [this.readings[0], this.readings[this.readings.length - 1]];
-		const ours = sentAfter(oldest.seq) - sentAfter(newest.seq);
-		const others = oldest.remaining - newest.remaining - ours >= OTHERS_SEEN;
-		return { ...best, stale: others && now - newest.at > FRESH_MS };
+		const newest = this.readings[this.readings.length - 1];
+		return { ...best, stale: now - newest.at > FRESH_MS };
 	}
 
 	/** When the next request may go, and whether it must go alone (nothing else in flight). */
