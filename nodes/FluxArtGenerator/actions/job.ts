@@ -80,9 +80,9 @@ export class SegmindJob {
 			});
 		}
 		job.reference.requestId = answer.requestId ?? '';
-		// Recorded before anything else is read of the answer, so no later failure can lose the job.
-		run.ledger.record(itemIndex, { request_id: job.requestId });
 		job.status = answer.job;
+		// Nothing before this may throw: a paid job must reach the ledger (a malformed poll URL
+		// falls back to a built one, and a bad %-escape in it is kept as it is).
 		job.usePollUrl(answer.pollUrl);
 		run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.reference.pollUrl });
 		// At info level, so n8n's log keeps every paid job even if a worker is killed mid-wait (Get
