@@ -10,8 +10,8 @@
  *                                    JSON line)
  *
  * Parts (in this order): cli-2.8.4, baseline, queue, rate-queue, learning, worker-kill, soak,
- * browser, then the CLI workflows on the other n8n lines: cli-1.123.81, cli-2.33.7, cli-2.35.7,
- * cli-2.41.1.
+ * agent, mcp, browser, then the CLI workflows on the other n8n lines: cli-1.123.81, cli-2.33.7,
+ * cli-2.35.7, cli-2.41.1.
  * Environment: E2E_PARTS=<part,part> (only these), E2E_SKIP=<part,part> (all but these),
  * E2E_N8N=<version,version> (only the CLI workflows, on these n8n versions: see ALL_PARTS),
  * E2E_CACHE (cache root, default ~/.cache/n8n-nodes-segmind-e2e), E2E_SKIP_BUILD=1 (use dist/
@@ -36,6 +36,8 @@ const ALL_PARTS = [
 	'learning',
 	'worker-kill',
 	'soak',
+	'agent',
+	'mcp',
 	'browser',
 	'cli-1.123.81',
 	'cli-2.33.7',
@@ -74,6 +76,8 @@ function partFor(name) {
 	if (name === 'worker-kill') return require('./lib/part-worker-kill').workerKillPart();
 	if (name === 'soak')
 		return require('./lib/part-soak').soakPart(process.argv.includes('--soak') ? 'full' : 'small');
+	if (name === 'agent') return require('./lib/part-agent').agentPart();
+	if (name === 'mcp') return require('./lib/part-mcp').mcpPart();
 	if (name === 'browser') return require('./lib/part-browser').browserPart();
 	throw new Error(`unknown part ${name}`);
 }

@@ -6,10 +6,10 @@
  * (the suite's SMTP sink gets the image attached), and a wrong API key as the editor shows it.
  * Screenshots of these go to docs/images/ (ui.docShot) from one n8n version.
  */
-const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
 const { ok, equal, show } = require('./check');
+const { messagesOf } = require('./env');
 const { ICON_PATH, TRIGGER, NODE } = require('./browser-panel');
 const {
 	UI_MS,
@@ -34,10 +34,6 @@ const PROMPT = 'a lighthouse at dawn, oil painting';
 const EMAIL = 'Send an Email'; // the Send Email node's default name
 const MAIL = { from: 'n8n@example.com', to: 'you@example.com', subject: 'Your Flux art' };
 const WRONG_KEY = 'wrong-key-from-the-e2e';
-
-/** The node's own messages, from the copy n8n loaded (dist/…/constants.js of the package). */
-const messagesOf = (packageDir) =>
-	require(path.join(packageDir, 'dist', 'nodes', 'FluxArtGenerator', 'constants.js')).MESSAGES;
 
 async function journeySteps(ui) {
 	const { page, step, shot, docShot, shared } = ui;

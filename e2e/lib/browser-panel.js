@@ -166,7 +166,7 @@ async function panelSteps(ui) {
 				await page.waitForTimeout(700);
 				const details = oneLine(await page.locator('[data-test-id="node-creator"]').innerText());
 				for (const text of [
-					'Turn a short prompt into art with Segmind',
+					'Paint a picture from a text prompt',
 					'Get the account credits',
 					'Get the result of a request',
 					'Submit a prompt without waiting',

@@ -41,7 +41,7 @@ async function prepareN8n(
 	const userFolder = path.join(workDir, 'user');
 	fs.mkdirSync(workDir, { recursive: true });
 	const prepared = Date.now();
-	await installIntoUserFolder(shared.pack, userFolder);
+	const packageDir = await installIntoUserFolder(shared.pack, userFolder);
 	const { fake, smtp } = shared;
 	const n8n = new N8n({
 		bin: install.bin,
@@ -77,10 +77,15 @@ async function prepareN8n(
 		installMs,
 		userFolder,
 		workDir,
+		packageDir,
 		credentials: CREDENTIALS,
 		prepareMs: Date.now() - prepared,
 	};
 }
+
+/** The node's own messages, from the copy of the package n8n loads (dist/…/constants.js). */
+const messagesOf = (packageDir) =>
+	require(path.join(packageDir, 'dist', 'nodes', 'FluxArtGenerator', 'constants.js')).MESSAGES;
 
 /** The versions of n8n and its core packages in an install, as one line. */
 function versionsOf(install) {
@@ -96,4 +101,4 @@ function versionsOf(install) {
 		.join(', ');
 }
 
-module.exports = { prepareN8n, versionsOf };
+module.exports = { prepareN8n, versionsOf, messagesOf };

@@ -8,22 +8,24 @@
  * profile. Then a user's first journey, each step a check on the DOM (browser-panel.js,
  * browser-journey.js): a new workflow, a Manual Trigger, the node found in the panel and added
  * after it, a Segmind API credential created and tested in the dialog, Execute step (JSON and the
- * image), a Send Email node to the suite's SMTP sink, the workflow executed from the canvas, and a
- * wrong API key. Screenshots of every step go to e2e/screenshots/<version>/; those of the output,
- * the e-mail run and the error also to docs/images/, from DOCS_VERSION only.
+ * image), a Send Email node to the suite's SMTP sink, the workflow executed from the canvas, a
+ * wrong API key; then the agent example run from the canvas against the suite's fake model
+ * (browser-agent.js). Screenshots of every step go to e2e/screenshots/<version>/; those of the
+ * output, the e-mail run, the error and the agent also to docs/images/, from DOCS_VERSION only.
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { setTimeout: sleep } = require('node:timers/promises');
 
 const { E2E_DIR, REPO_DIR, log } = require('./setup');
-const { ok, equal, show } = require('./check');
+const { ownerLogin } = require('./n8n-rest');
 const { prepareN8n, versionsOf } = require('./env');
 const { freePort } = require('./proc');
 const { ensurePackages } = require('./debian');
 const { seconds } = require('./text');
 const { panelSteps } = require('./browser-panel');
 const { journeySteps } = require('./browser-journey');
+const { agentSteps } = require('./browser-agent');
+const { FakeOpenAi } = require('./fake-openai');
 
 // Debian's chromium, installed by apt; E2E_CHROMIUM=<path> uses another Chromium-based browser
 // already on the machine instead (where the distribution has no chromium .deb), and installs none.
@@ -44,53 +46,8 @@ const VERSIONS = ['2.8.4', '2.41.1'];
 const DOCS_VERSION = '2.41.1';
 const DOCS_IMAGES = path.join(REPO_DIR, 'docs', 'images');
 const SCREENSHOTS = path.join(E2E_DIR, 'screenshots');
-const STEPS = 14; // per version
+const STEPS = 16; // per version
 const VIEWPORT = { width: 1280, height: 800 };
-const OWNER = {
-	email: 'e2e-owner@example.com',
-	firstName: 'E2E',
-	lastName: 'Owner',
-	password: 'E2e-owner-Passw0rd',
-};
-
-/** The owner account through the REST API; returns the n8n-auth cookie of a login. */
-async function ownerLogin(axios, baseUrl) {
-	const options = { validateStatus: () => true, proxy: false, timeout: 30000 };
-	// /healthz/readiness answers before the REST controllers are mounted: wait for /rest/settings.
-	const started = Date.now();
-	for (;;) {
-		const settings = await axios.get(`${baseUrl}/rest/settings`, options).catch(() => null);
-		if (settings && settings.status === 200 && settings.data && settings.data.data) break;
-		ok(
-			Date.now() - started < 60000,
-			`GET /rest/settings not 200 after 60 s (last: ${settings ? settings.status : 'no answer'})`,
-		);
-		await sleep(250);
-	}
-	const setupResponse = await axios.post(`${baseUrl}/rest/owner/setup`, OWNER, options);
-	ok(
-		setupResponse.status === 200,
-		`POST /rest/owner/setup: HTTP ${setupResponse.status} ${show(setupResponse.data)}`,
-	);
-	const login = await axios.post(
-		`${baseUrl}/rest/login`,
-		{ emailOrLdapLoginId: OWNER.email, password: OWNER.password },
-		options,
-	);
-	ok(login.status === 200, `POST /rest/login: HTTP ${login.status} ${show(login.data)}`);
-	const cookie = (login.headers['set-cookie'] || [])
-		.map((c) => /^n8n-auth=([^;]+)/.exec(c))
-		.find(Boolean);
-	ok(cookie, `POST /rest/login set no n8n-auth cookie: ${show(login.headers['set-cookie'])}`);
-	const me = await axios.get(`${baseUrl}/rest/login`, {
-		...options,
-		headers: { cookie: `n8n-auth=${cookie[1]}` },
-	});
-	ok(me.status === 200, `GET /rest/login with the cookie: HTTP ${me.status}`);
-	equal(me.data && me.data.data && me.data.data.email, OWNER.email, 'the logged-in user');
-	return cookie[1];
-}
-
 /** Chromium with a fresh profile, the login cookie, and every request off 127.0.0.1 refused. */
 async function launchBrowser(workDir, cookie, offHost) {
 	const { chromium } = require('playwright-core');
@@ -126,7 +83,6 @@ async function launchBrowser(workDir, cookie, offHost) {
 
 /** One n8n version's editor, start to end: { checks, lines }. */
 async function editorOf(shared, version) {
-	const axios = require('axios');
 	const checks = [];
 	const lines = [];
 	const instance = await prepareN8n(shared, {
@@ -139,6 +95,7 @@ async function editorOf(shared, version) {
 	const daemon = await instance.n8n.start(await freePort(), {
 		label: `n8n start (editor ${version})`,
 	});
+	const model = await new FakeOpenAi().start(); // the agent's chat model (last steps)
 	const base = daemon.baseUrl;
 	const shotDir = path.join(SCREENSHOTS, version);
 	fs.rmSync(shotDir, { recursive: true, force: true });
@@ -170,7 +127,7 @@ async function editorOf(shared, version) {
 		}
 	};
 	try {
-		const cookie = await ownerLogin(axios, base);
+		const cookie = await ownerLogin(base);
 		const launched = Date.now();
 		context = await launchBrowser(instance.workDir, cookie, offHost);
 		const launchMs = Date.now() - launched;
@@ -203,15 +160,22 @@ async function editorOf(shared, version) {
 				`docs/images/${file} (${Math.round(fs.statSync(path.join(DOCS_IMAGES, file)).size / 1024)} KB)`,
 			);
 		};
-		const packageDir = path.join(
-			instance.userFolder,
-			'.n8n',
-			'nodes',
-			'node_modules',
-			shared.pack.name,
-		);
-		const ui = { page, context, base, shared, step, shot, docShot, packageDir };
-		if (await panelSteps(ui)) await journeySteps(ui);
+		const ui = {
+			page,
+			context,
+			base,
+			shared,
+			step,
+			shot,
+			docShot,
+			packageDir: instance.packageDir,
+			cookie,
+			model,
+		};
+		if (await panelSteps(ui)) {
+			await journeySteps(ui);
+			await agentSteps(ui);
+		}
 		const browserVersion = context.browser() ? context.browser().version() : 'unknown';
 		lines.push(
 			`n8n ${version} (${versionsOf(instance.install)}); n8n start ready in ${seconds(daemon.readyMs)}; chromium ${browserVersion} launched in ${seconds(launchMs)}`,
@@ -219,6 +183,7 @@ async function editorOf(shared, version) {
 	} finally {
 		if (context) await context.close().catch(() => {});
 		await daemon.stop();
+		await model.stop();
 	}
 	for (const c of checks)
 		lines.push(
@@ -281,4 +246,4 @@ function browserPart() {
 	};
 }
 
-module.exports = { browserPart, ownerLogin };
+module.exports = { browserPart };

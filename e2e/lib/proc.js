@@ -162,6 +162,24 @@ function startDaemon(command, args, { cwd, env, label } = {}) {
 	};
 }
 
+/**
+ * The lines a daemon prints from now on, each with the moment it reached the suite
+ * ({ at: Date.now(), text }), for checks that time what the daemon did.
+ */
+function timedLines(daemon) {
+	const lines = [];
+	for (const stream of [daemon.child.stdout, daemon.child.stderr]) {
+		let partial = '';
+		stream.on('data', (chunk) => {
+			const at = Date.now();
+			const parts = (partial + chunk.toString('utf8')).split('\n');
+			partial = parts.pop();
+			for (const text of parts) lines.push({ at, text });
+		});
+	}
+	return lines;
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 function freePort() {
 	return new Promise((resolve, reject) => {
@@ -178,4 +196,4 @@ function freePort() {
 // From the first require on: whatever ends the run, the processes it started end with it.
 hookExit();
 
-module.exports = { run, runOk, startDaemon, freePort, killAll };
+module.exports = { run, runOk, startDaemon, timedLines, freePort, killAll };

@@ -222,8 +222,79 @@ function withManualTrigger(wf, triggerType) {
 	return copy;
 }
 
+// ---------------------------------------------------------------- agents and MCP
+
+const FLUX_TOOL_TYPE = 'n8n-nodes-segmind.fluxArtGeneratorTool';
+/** What the model is told about the tool's one argument (the example's words too). */
+const PROMPT_FROM_AI =
+	"={{ $fromAI('prompt', 'What to paint, in plain words: subject, style, mood', 'string') }}";
+
+const toolNodeOf = (wf) => {
+	const tool = wf.nodes.find((n) => n.type === FLUX_TOOL_TYPE);
+	if (!tool) throw new Error(`${wf.id}: no ${FLUX_TOOL_TYPE} node`);
+	return tool;
+};
+
+/**
+ * The agent example (examples/agent-draws.json, credentials already replaced) changed for one
+ * e2e case: its tool's credential or parameters, or a Webhook trigger (POST /webhook/<path>,
+ * answered at once while the agent runs) in place of its Manual Trigger.
+ */
+function agentVariant(base, { id, label, toolCredential, toolParameters, webhookPath }) {
+	const wf = JSON.parse(JSON.stringify(base));
+	if (id.length > 21) throw new Error(`workflow id ${id} is longer than n8n's 21 characters`);
+	Object.assign(wf, { id, name: `${base.name} (e2e: ${label})` });
+	const tool = toolNodeOf(wf);
+	if (toolCredential)
+		tool.credentials = { segmindApi: { id: toolCredential.id, name: toolCredential.name } };
+	if (toolParameters) Object.assign(tool.parameters, toolParameters);
+	if (webhookPath) {
+		const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
+		wf.connections.Webhook = wf.connections[trigger.name];
+		delete wf.connections[trigger.name];
+		Object.assign(trigger, {
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2.1,
+			webhookId: uuid(),
+			parameters: {
+				httpMethod: 'POST',
+				path: webhookPath,
+				responseMode: 'onReceived',
+				options: {},
+			},
+		});
+	}
+	return wf;
+}
+
+/** MCP Server Trigger (production URL /mcp/<path>, no auth) with the Flux tool attached. */
+function mcpServer(credential, path) {
+	const trigger = node(
+		'MCP Server Trigger',
+		'@n8n/n8n-nodes-langchain.mcpTrigger',
+		2,
+		0,
+		{ authentication: 'none', path },
+		{ webhookId: uuid() },
+	);
+	const tool = node(
+		'Flux Art Generator',
+		FLUX_TOOL_TYPE,
+		1,
+		220,
+		{ textPrompt: PROMPT_FROM_AI, options: {} },
+		{ credentials: { segmindApi: { id: credential.id, name: credential.name } } },
+	);
+	return workflow('e2eMcpServer01', 'e2e: MCP Server Trigger with the Flux tool', [trigger, tool], {
+		[tool.name]: { ai_tool: [[{ node: trigger.name, type: 'ai_tool', index: 0 }]] },
+	});
+}
+
 module.exports = {
 	FLUX_WORKFLOW_ID,
+	agentVariant,
+	mcpServer,
 	node,
 	manualTrigger,
 	codeNode,

@@ -15,8 +15,9 @@ export class FluxArtGenerator implements INodeType {
 		// test/unit/package.test.ts holds both to the router's OPERATIONS.
 		subtitle:
 			'={{ {"generate": "Generate", "submit": "Submit", "getResult": "Get Result", "getCredits": "Get Credits"}[$parameter["operation"]] || "Generate" }}',
+		// Also what n8n gives a model as the tool's description (Tool Description: Set Automatically).
 		description:
-			'Turn a short prompt into art with Segmind (Llama 3.1 enriches it, Flux.1 Schnell paints it)',
+			"Paint a picture from a text prompt with Segmind's Flux.1 (Llama 3.1 enriches the prompt first). Each call spends Segmind credits and takes about ten seconds. Returns JSON with the image URL (image_output), the request ID and the credits left.",
 		defaults: { name: 'Flux Art Generator' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

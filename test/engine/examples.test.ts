@@ -8,7 +8,7 @@ import * as path from 'path';
 
 import type { IDataObject, INode, IWorkflowBase } from 'n8n-workflow';
 
-import { binaryBytes, FLUX_NODE_TYPE, PACKAGE_ROOT } from '../harness/run-node';
+import { binaryBytes, FLUX_NODE_TYPE, FLUX_TOOL_TYPE, PACKAGE_ROOT } from '../harness/run-node';
 import { run, useFakeSegmind } from './helpers';
 
 const fake = useFakeSegmind();
@@ -52,10 +52,64 @@ function binaryFieldReadBy(node: INode): string | undefined {
 }
 
 const RESUME_EXAMPLE = 'resume-timed-out-job.json';
+const AGENT_EXAMPLE = 'agent-draws.json';
 
 test('every example in examples/ has a case here', () => {
 	const files = readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
-	expect(files.sort()).toEqual([...Object.keys(upstreamItems), RESUME_EXAMPLE].sort());
+	expect(files.sort()).toEqual(
+		[...Object.keys(upstreamItems), RESUME_EXAMPLE, AGENT_EXAMPLE].sort(),
+	);
+});
+
+describe(AGENT_EXAMPLE, () => {
+	const workflow = load(AGENT_EXAMPLE);
+	const ofType = (type: string) => workflow.nodes.find((node) => node.type === type) as INode;
+	const agent = ofType('@n8n/n8n-nodes-langchain.agent');
+	const model = ofType('@n8n/n8n-nodes-langchain.lmChatOpenAi');
+	const tool = ofType(FLUX_TOOL_TYPE);
+	const targetOf = (name: string, type: string) => workflow.connections[name]?.[type]?.[0]?.[0];
+
+	test('a trigger starts the AI Agent; the chat model and the Flux tool are attached to it', () => {
+		expect(typeof workflow.id).toBe('string');
+		expect(workflow.nodes.some((node) => node.type === FLUX_NODE_TYPE)).toBe(false);
+		const trigger = ofType('n8n-nodes-base.manualTrigger');
+		expect(targetOf(trigger.name, 'main')?.node).toBe(agent.name);
+		expect(targetOf(model.name, 'ai_languageModel')?.node).toBe(agent.name);
+		expect(targetOf(tool.name, 'ai_tool')).toEqual({ node: agent.name, type: 'ai_tool', index: 0 });
+		expect(agent.parameters).toMatchObject({ promptType: 'define', text: expect.any(String) });
+		expect(Object.keys(model.credentials ?? {})).toEqual(['openAiApi']);
+		expect(Object.keys(tool.credentials ?? {})).toEqual(['segmindApi']);
+	});
+
+	test('the tool takes its prompt from the model and keeps the tool default of Download Image', () => {
+		expect(tool.typeVersion).toBe(1);
+		expect(tool.parameters.textPrompt).toMatch(
+			/^=\{\{ \$fromAI\('prompt', '[^']+', 'string'\) \}\}$/,
+		);
+		expect(tool.parameters.downloadImage).toBeUndefined();
+	});
+
+	test("its tool runs as n8n runs a tool: the model's arguments in, compact JSON out, no file", async () => {
+		const prompt = 'a red fox curled up in fresh snow at dawn, watercolor';
+		const result = await run(
+			fake,
+			{ ...tool.parameters, options: { pollInterval: 0.5 } },
+			{ asTool: true, items: [{ prompt }] },
+		);
+		expect(result.error).toBeUndefined();
+		const [item] = result.items!;
+		const { requestId } = fake.jobs[0];
+		expect(item.json).toMatchObject({
+			request_id: requestId,
+			text_prompt: prompt,
+			image_output: expect.stringContaining(requestId),
+			remaining_credits: expect.any(Number),
+		});
+		expect(item.binary).toBeUndefined();
+		expect(JSON.stringify(item.json).length).toBeLessThan(2048);
+		expect(fake.requestsTo('submit')).toHaveLength(1);
+		expect(fake.requestsTo('image')).toHaveLength(0);
+	});
 });
 
 describe(RESUME_EXAMPLE, () => {

@@ -18,6 +18,8 @@ export function useFakeSegmind(options: FakeSegmindOptions = {}): FakeSegmind {
 export interface RunOptions {
 	items?: IDataObject[];
 	onError?: INode['onError'];
+	/** Run the node as the tool n8n derives from it (an AI Agent's or an MCP client's). */
+	asTool?: boolean;
 	apiKey?: string;
 	/** Sees every log line of the run (and may throw, to make the node's logging fail). */
 	onLog?: (entry: LogEntry) => void;
@@ -38,6 +40,7 @@ export async function run(
 		},
 		items: options.items,
 		onError: options.onError,
+		asTool: options.asTool,
 		onLog: options.onLog,
 	});
 }

@@ -226,6 +226,66 @@ describe('as an AI Agent tool', () => {
 		});
 		expect(result.items![0].binary).toBeUndefined();
 	});
+
+	const FROM_AI = "={{ $fromAI('prompt', 'What to paint, in plain words', 'string') }}";
+	const modelArguments = [{ prompt: 'a robot reading a book, pencil sketch' }];
+
+	test('as the tool n8n derives, Download Image is off by default: JSON only, no download', async () => {
+		const result = await run(
+			fake,
+			{ textPrompt: FROM_AI },
+			{ asTool: true, items: modelArguments },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items![0].json).toMatchObject({
+			text_prompt: modelArguments[0].prompt,
+			image_output: expect.stringContaining(fake.jobs[0].requestId),
+		});
+		expect(result.items![0].binary).toBeUndefined();
+		expect(fake.requestsTo('image')).toHaveLength(0);
+	});
+
+	test('as the tool, Download Image set on still downloads (the agent gets the JSON only)', async () => {
+		const result = await run(
+			fake,
+			{ textPrompt: FROM_AI, downloadImage: true },
+			{ asTool: true, items: modelArguments },
+		);
+		expect(await binaryBytes(result.items![0].binary!.data)).toEqual(
+			fake.imageBytesFor(fake.jobs[0].requestId),
+		);
+	});
+
+	test('as the plain node, Download Image stays on by default', async () => {
+		const result = await run(fake, { textPrompt: 'a robot reading a book' });
+		expect(result.items![0].binary!.data).toBeDefined();
+		expect(fake.requestsTo('image')).toHaveLength(1);
+	});
+
+	test("as the tool, a failure comes back as an item the agent reads: the node's message and hint", async () => {
+		const result = await run(
+			fake,
+			{ textPrompt: FROM_AI },
+			{ asTool: true, items: modelArguments, apiKey: 'wrong-key' },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items![0].json).toEqual({
+			error: 'Segmind rejected the API key (HTTP 401)',
+			description: expect.stringContaining('Check the API key in the Segmind API credential'),
+			code: 'AUTH',
+			request_id: null,
+		});
+		expect(fake.jobs).toHaveLength(0);
+	});
+
+	test('as the tool with On Error = Stop Workflow, a failure stops the run', async () => {
+		const result = await run(
+			fake,
+			{ textPrompt: FROM_AI },
+			{ asTool: true, items: modelArguments, apiKey: 'wrong-key', onError: 'stopWorkflow' },
+		);
+		expect(errorOf(result).message).toBe('Segmind rejected the API key (HTTP 401)');
+	});
 });
 
 describe('saved workflows from before operations existed', () => {

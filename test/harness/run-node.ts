@@ -66,6 +66,8 @@ if (ownUserFolder !== undefined) process.env.N8N_USER_FOLDER = ownUserFolder;
 process.env.N8N_ENCRYPTION_KEY ??= randomBytes(24).toString('base64');
 
 export const FLUX_NODE_TYPE = 'n8n-nodes-segmind.fluxArtGenerator';
+/** The tool n8n derives from the node (`usableAsTool`): the type name plus "Tool". */
+export const FLUX_TOOL_TYPE = `${FLUX_NODE_TYPE}Tool`;
 const ITEMS_NODE_TYPE = 'harness.itemsSource';
 
 interface SegmindCredentialData {
@@ -81,6 +83,8 @@ export interface RunFluxNodeOptions {
 	items?: IDataObject[];
 	/** The node's "On Error" setting. */
 	onError?: INode['onError'];
+	/** Run it as the tool n8n derives from it (FLUX_TOOL_TYPE), as an AI Agent or MCP runs it. */
+	asTool?: boolean;
 	/** Called with every log line the engine and the node write while the run lasts. */
 	onLog?: (entry: LogEntry) => void;
 	/**
@@ -112,7 +116,10 @@ export async function loadPackage() {
 		await loader.loadAll();
 		const byName = new Map<string, INodeType | IVersionedNodeType>();
 		for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
-			byName.set(`${loader.packageName}.${name}`, observeSettling(type));
+			const observed = observeSettling(type);
+			byName.set(`${loader.packageName}.${name}`, observed);
+			if ((observed as INodeType).description.usableAsTool)
+				byName.set(`${loader.packageName}.${name}Tool`, derivedTool(observed as INodeType));
 		}
 		byName.set(ITEMS_NODE_TYPE, new ItemsSource());
 		const credentialTypes = new Map<string, ICredentialType>(
@@ -164,6 +171,21 @@ export function onNodeSettled(listener: (settled: NodeSettled) => void): () => v
 	return () => settledListeners.delete(listener);
 }
 
+/**
+ * The tool n8n derives from a `usableAsTool` node (its convertNodeToAiTool): the same class
+ * under the type name plus "Tool", which is what n8n's `@tool` display condition and the node
+ * itself look at. Inputs and outputs stay `main` here, so the harness feeds it items as the
+ * engine feeds a tool the model's arguments.
+ */
+function derivedTool(type: INodeType): INodeType {
+	const description = {
+		...type.description,
+		name: `${type.description.name}Tool`,
+		displayName: `${type.description.displayName} Tool`,
+	};
+	return Object.assign(Object.create(type) as INodeType, { description });
+}
+
 function known<T>(map: Map<string, T>, type: string): T {
 	const found = map.get(type);
 	if (!found) throw new Error(`Unknown node type ${type}`);
@@ -199,7 +221,7 @@ export async function startFluxNode(options: RunFluxNodeOptions): Promise<FluxEx
 	const fluxNode: INode = {
 		id: 'flux',
 		name: 'Flux Art Generator',
-		type: FLUX_NODE_TYPE,
+		type: options.asTool ? FLUX_TOOL_TYPE : FLUX_NODE_TYPE,
 		typeVersion: 1,
 		position: [200, 0],
 		parameters: options.parameters,

@@ -125,6 +125,31 @@ describe('the node description', () => {
 		expect(JSON.parse(subtitle)).toEqual(names);
 	});
 
+	test('the description, which n8n gives a model as the tool description, says what a model needs', async () => {
+		const { FluxArtGenerator } = await import('../../nodes/FluxArtGenerator/FluxArtGenerator.node');
+		const { description } = new FluxArtGenerator().description;
+		expect(description).toMatch(/paint a picture from a text prompt/i); // what it does
+		expect(description).toMatch(/spends Segmind credits/); // what it costs
+		expect(description).toMatch(/about ten seconds/); // how long it takes
+		expect(description).toMatch(/image URL.*request ID.*credits/); // what it returns
+	});
+
+	test('Download Image: on for the node, off for the tool n8n derives from it (`@tool`)', async () => {
+		const { FluxArtGenerator } = await import('../../nodes/FluxArtGenerator/FluxArtGenerator.node');
+		const { NodeHelpers } = await import('n8n-workflow');
+		const { description } = new FluxArtGenerator();
+		const resolve = (name: string, operation: string) =>
+			NodeHelpers.getNodeParameters(description.properties, { operation }, true, false, null, {
+				...description,
+				name,
+			})!.downloadImage;
+		for (const operation of ['generate', 'getResult']) {
+			expect(resolve('fluxArtGenerator', operation)).toBe(true);
+			expect(resolve('fluxArtGeneratorTool', operation)).toBe(false);
+		}
+		expect(resolve('fluxArtGeneratorTool', 'submit')).toBeUndefined();
+	});
+
 	test('the Operation options are the operations the router runs, no more and no fewer', async () => {
 		const { FluxArtGenerator } = await import('../../nodes/FluxArtGenerator/FluxArtGenerator.node');
 		const { OPERATIONS } = await import('../../nodes/FluxArtGenerator/actions/router');

@@ -43,15 +43,40 @@ export const promptFields = (operations: Operation[]): INodeProperties[] => [
 	},
 ];
 
-export const downloadImageField = (operations: Operation[]): INodeProperties => ({
-	displayName: 'Download Image',
-	name: 'downloadImage',
-	type: 'boolean',
-	default: true,
-	description:
-		'Whether to put the image into the item as binary data (Segmind deletes it after about 7 days)',
-	displayOptions: showFor(operations),
-});
+/**
+ * Download Image, twice under one name: on for the node, off for the tool n8n derives from it
+ * (`usableAsTool`). n8n's `@tool` display condition shows one or the other, so each starts at its
+ * own default and the tool's panel shows its choice. An agent (AI Agent, MCP clients) gets only
+ * the item's JSON, never its binary data: the download would cost a request, time and memory for
+ * nothing it reads.
+ */
+export const downloadImageFields = (operations: Operation[]): INodeProperties[] => [
+	{
+		displayName: 'Download Image',
+		name: 'downloadImage',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to put the image into the item as binary data (Segmind deletes it after about 7 days)',
+		displayOptions: { show: { operation: operations, '@tool': [false] } },
+	},
+	{
+		displayName: 'Download Image',
+		name: 'downloadImage',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to put the image into the item as binary data. Off for a tool: an agent receives the JSON (image URL) only, never the file.',
+		displayOptions: { show: { operation: operations, '@tool': [true] } },
+	},
+];
+
+/** Whether this node runs as the tool n8n derives from it (its type name ends with "Tool"). */
+export const runsAsTool = (ctx: IExecuteFunctions) => ctx.getNode().type.endsWith('Tool');
+
+/** Download Image of an item, at its default (on, off for a tool) where the workflow sets none. */
+export const readDownloadImage = (ctx: IExecuteFunctions, itemIndex: number) =>
+	ctx.getNodeParameter('downloadImage', itemIndex, !runsAsTool(ctx)) as boolean;
 
 const OPTION_FIELDS: Record<string, INodeProperties> = {
 	concurrency: {

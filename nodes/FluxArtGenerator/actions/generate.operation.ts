@@ -1,13 +1,13 @@
 /** Generate: submit the prompt, wait for the image, output its URL, the credits and the file. */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { downloadImageField, optionsField, promptFields } from './fields';
+import { downloadImageFields, optionsField, promptFields, readDownloadImage } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './run';
 
 export const description = [
 	...promptFields(['generate']),
-	downloadImageField(['generate']),
+	...downloadImageFields(['generate']),
 	optionsField('generate', [
 		'extraInputs',
 		'concurrency',
@@ -23,7 +23,7 @@ export const description = [
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
 	const { job, textPrompt, workflowId } = await SegmindJob.submit(run, itemIndex, true);
-	const download = run.ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
+	const download = readDownloadImage(run.ctx, itemIndex);
 	const finished = await job.waitForImage();
 	const fields = { status: finished.status, text_prompt: textPrompt, workflow_id: workflowId };
 	return await job.output(finished, fields, download);

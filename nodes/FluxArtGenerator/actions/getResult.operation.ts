@@ -7,7 +7,7 @@ import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { MESSAGES } from '../constants';
 import { requestIdFromPollUrl } from '../helpers/responses';
-import { downloadImageField, optionsField, readOptions } from './fields';
+import { downloadImageFields, optionsField, readDownloadImage, readOptions } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './run';
 
@@ -38,7 +38,7 @@ export const description: INodeProperties[] = [
 		description: 'Whether to wait for the image, or to check once (done: false if not ready)',
 		displayOptions: show,
 	},
-	downloadImageField(['getResult']),
+	...downloadImageFields(['getResult']),
 	optionsField('getResult', [
 		'outputKey',
 		'concurrency',
@@ -67,7 +67,7 @@ export async function execute(run: RunContext, itemIndex: number): Promise<INode
 	}
 	const options = readOptions(ctx, itemIndex);
 	const wait = ctx.getNodeParameter('waitForImage', itemIndex, true) as boolean;
-	const download = ctx.getNodeParameter('downloadImage', itemIndex, true) as boolean;
+	const download = readDownloadImage(ctx, itemIndex);
 	const job = SegmindJob.pickUp(run, itemIndex, { requestId, pollUrl }, options);
 
 	// The first look is immediate: the job may have finished long ago.

@@ -1,11 +1,13 @@
 /**
  * Runs the operation for the input items, Items at Once at a time. Each item's failure becomes
- * n8n's error, or an error item under Continue On Fail; outputs keep input order and pairing.
+ * n8n's error, or an error item under Continue On Fail (and by default when the node runs as an
+ * agent's tool); outputs keep input order and pairing.
  */
 import { ExecutionCancelledError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { errorItemJson, itemError, withOtherJobs } from '../helpers/errors';
+import { runsAsTool } from './fields';
 import type { Operation } from './fields';
 import * as generate from './generate.operation';
 import * as getCredits from './getCredits.operation';
@@ -26,6 +28,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const { execute } = OPERATIONS[operation] ?? generate;
 	if (operation === 'generate' || operation === 'submit') run.demand.submitsLeft = items.length;
 
+	// As a tool (AI Agent, MCP), a failed item goes back to the agent as an item it can read, with
+	// the node's message and hint: thrown, it would end the whole agent run on n8n 2.8 (newer n8n
+	// passes on the message alone). On Error = Stop Workflow, set on the tool, still stops it.
+	const errorsAsItems =
+		this.continueOnFail() || (runsAsTool(this) && node.onError !== 'stopWorkflow');
 	const results: INodeExecutionData[] = new Array(items.length);
 	let next = 0;
 	/** What to throw once every worker has stopped. */
@@ -43,7 +50,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					return;
 				}
 				const error = itemError(node, caught, itemIndex, run.secret, run.ledger.get(itemIndex));
-				if (this.continueOnFail()) {
+				if (errorsAsItems) {
 					results[itemIndex] = { json: errorItemJson(error), pairedItem: { item: itemIndex } };
 					continue;
 				}
