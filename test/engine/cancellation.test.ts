@@ -11,22 +11,13 @@ import { ExecutionCancelledError } from 'n8n-workflow';
 
 import { recordOutgoingRequests } from '../harness/outgoing-requests';
 import type { Moment, OutgoingRequest } from '../harness/outgoing-requests';
-import { onNodeSettled, startFluxNode } from '../harness/run-node';
-import type { NodeSettled } from '../harness/run-node';
 import type { RecordedRequest } from '../fake-segmind';
 import { useFakeSegmind } from './helpers';
+import { sleep, startStoppable, waitFor, warmUpStops } from './stopping';
+import type { StoppableExecution } from './stopping';
 
 const fake = useFakeSegmind();
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-	const started = Date.now();
-	while (!condition()) {
-		if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-		await sleep(20);
-	}
-}
+warmUpStops(fake);
 
 /** Every job has been polled (the fake read a poll for it). */
 function everyJobPolled(items: number): boolean {
@@ -36,30 +27,6 @@ function everyJobPolled(items: number): boolean {
 		fake.jobs.every((job) => polled.some((path) => path.endsWith(`/${job.requestId}`)))
 	);
 }
-
-/**
- * The first stop of a request in flight in a test file takes 180-480 ms on a busy machine
- * (measured) before the node gets to react: Node reads the abort error's stack, and jest's
- * source-map-support parses axios's and n8n-core's source maps to print it. Later stops take
- * 1-12 ms. That one-time cost is the test tooling's, not the node's: an untimed stop pays it here.
- */
-beforeAll(async () => {
-	fake.respond('poll', { status: 0, hang: true });
-	const settled = new Promise<void>((resolve) => {
-		const stopListening = onNodeSettled(() => {
-			stopListening();
-			resolve();
-		});
-	});
-	const execution = await startFluxNode({
-		credentials: { apiKey: fake.apiKey, baseUrl: fake.baseUrl },
-		parameters: { textPrompt: 'warm-up', options: { timeout: 120, pollInterval: 30 } },
-	});
-	await waitFor(() => fake.requestsTo('poll').length > 0);
-	execution.cancel();
-	await execution.done.catch(() => undefined);
-	await settled;
-});
 
 const relativeTo = (stop: Moment, at: number) =>
 	`${at - stop.at >= 0 ? '+' : ''}${at - stop.at} ms`;
@@ -87,13 +54,12 @@ describe.each([
 	test('the node rejects with the cancellation within a second and sends nothing more', async () => {
 		fake.setScenario({ neverFinish: true });
 		if (hungPoll) fake.respond('poll', { status: 0, hang: true });
-		const settled: NodeSettled[] = [];
-		const stopListening = onNodeSettled((event) => settled.push(event));
 		const outgoing = recordOutgoingRequests();
 		// Jobs whose poll answer the node has read (it logs each one); it then sleeps until the next.
 		const answered = new Set<unknown>();
+		let execution: StoppableExecution | undefined;
 		try {
-			const execution = await startFluxNode({
+			execution = await startStoppable({
 				credentials: { apiKey: fake.apiKey, baseUrl: fake.baseUrl },
 				// A long Poll Interval: the node is asleep between polls when the stop comes.
 				parameters: { textPrompt: 'never finishes', options: { timeout: 120, pollInterval: 30 } },
@@ -111,12 +77,10 @@ describe.each([
 			} else {
 				await waitFor(() => answered.size === 2);
 			}
-			const stop = execution.cancel();
-			await execution.done.catch(() => undefined);
-			await waitFor(() => settled.length > 0);
+			const { stop, settledAfterMs, error } = await execution.stop();
 
-			expect(settled[0].at - stop.at).toBeLessThan(1_000);
-			expect(settled[0].error).toBeInstanceOf(ExecutionCancelledError);
+			expect(settledAfterMs).toBeLessThan(1_000);
+			expect(error).toBeInstanceOf(ExecutionCancelledError);
 			// Long enough for anything the node left behind (a timer, a retry) to send.
 			await sleep(1_500);
 			const fakeHosts = [fake.baseUrl, fake.imageBaseUrl].map((origin) => new URL(origin).host);
@@ -137,7 +101,7 @@ describe.each([
 			expect(fake.jobs).toHaveLength(2);
 		} finally {
 			outgoing.stop();
-			stopListening();
+			execution?.dispose();
 		}
 	});
 });

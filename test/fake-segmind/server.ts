@@ -400,13 +400,13 @@ export class FakeSegmind {
 		const { job, scenario } = state;
 		const phase = now < job.startsAt ? 'queued' : phaseAt(scenario, now - job.startsAt);
 		if (phase !== 'terminal') return pendingAnswer(scenario, phase);
-		const extension = fileExtensionFor(scenario.imageFormat);
+		const extension = imageUrlExtensionOf(scenario);
 		return terminalAnswer(scenario, `${this.imageBaseUrl}/images/${job.requestId}.${extension}`);
 	}
 
 	private imageReply(requestId: string, extension: string): Reply {
 		const state = this.jobStates.get(requestId);
-		if (!state || extension !== fileExtensionFor(state.scenario.imageFormat)) {
+		if (!state || extension !== imageUrlExtensionOf(state.scenario)) {
 			return errorReply(404, 'Image not found');
 		}
 		const contentType =
@@ -415,3 +415,7 @@ export class FakeSegmind {
 		return { status: 200, body: image, headers: { 'content-type': contentType } };
 	}
 }
+
+/** The extension of a job's image URL: the scenario's, else its format's own. */
+const imageUrlExtensionOf = (scenario: JobScenario) =>
+	scenario.imageUrlExtension ?? fileExtensionFor(scenario.imageFormat);

@@ -88,6 +88,11 @@ export interface JobScenario {
 	imageFormat: 'png' | 'jpeg';
 	/** Overrides the image response's content-type (default from imageFormat). */
 	imageContentType?: string;
+	/**
+	 * The image URL's extension, e.g. 'jpg' or 'webp' for PNG bytes (default from imageFormat: 'png'
+	 * or 'jpg'); the image host serves the image there, and 404s the format's own extension.
+	 */
+	imageUrlExtension?: string;
 	/** Send x-remaining-credits on submit and poll answers. */
 	creditsHeader: boolean;
 	/**
