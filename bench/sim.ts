@@ -10,9 +10,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_WORKFLOW_ID } from '../nodes/FluxArtGenerator/constants';
-import { JobDurations, readStoredDurations } from '../nodes/FluxArtGenerator/helpers/durations';
-import { pollUntilDone, PollTimeoutError } from '../nodes/FluxArtGenerator/helpers/polling';
-import type { JobStatus } from '../nodes/FluxArtGenerator/helpers/responses';
+import { JobDurations, readStoredDurations } from '../nodes/FluxArtGenerator/polling/durations';
+import { pollUntilDone, PollTimeoutError } from '../nodes/FluxArtGenerator/polling/policy';
+import type { JobStatus } from '../nodes/FluxArtGenerator/segmind/responses';
 import { percentile } from './mix';
 import { VirtualClock } from './sim-clock';
 

@@ -8,21 +8,18 @@ import {
 	TAIL_SHARE,
 	UNKNOWN_GAP_MS,
 	UNKNOWN_LATE_MS,
-} from '../../nodes/FluxArtGenerator/helpers/polling';
-import type {
-	Clock,
-	PollPolicyInput,
-	RunDemand,
-} from '../../nodes/FluxArtGenerator/helpers/polling';
-import { scarceCount, usualChecks } from '../../nodes/FluxArtGenerator/helpers/scarce-checks';
-import type { CheckShare } from '../../nodes/FluxArtGenerator/helpers/scarce-checks';
+} from '../../nodes/FluxArtGenerator/polling/policy';
+import type { PollPolicyInput, RunDemand } from '../../nodes/FluxArtGenerator/polling/policy';
+import type { Clock } from '../../nodes/FluxArtGenerator/polling/clock';
+import { scarceCount, usualChecks } from '../../nodes/FluxArtGenerator/polling/scarce-checks';
+import type { CheckShare } from '../../nodes/FluxArtGenerator/polling/scarce-checks';
 import {
 	FLUX_ART_PRIOR,
 	nearlyAllDoneMs,
 	quantileMs,
-} from '../../nodes/FluxArtGenerator/helpers/durations';
-import type { DurationModel } from '../../nodes/FluxArtGenerator/helpers/durations';
-import type { JobStatus } from '../../nodes/FluxArtGenerator/helpers/responses';
+} from '../../nodes/FluxArtGenerator/polling/durations';
+import type { DurationModel } from '../../nodes/FluxArtGenerator/polling/durations';
+import type { JobStatus } from '../../nodes/FluxArtGenerator/segmind/responses';
 
 const pending = (status = 'PROCESSING'): JobStatus => ({
 	state: 'pending',

@@ -15,7 +15,7 @@ import {
 	DEFAULT_WORKFLOW_ID,
 	MESSAGES,
 } from '../constants';
-import { isObject, parseJsonBody } from '../helpers/responses';
+import { isObject, parseJsonBody } from '../segmind/responses';
 
 export type Operation = 'generate' | 'submit' | 'getResult' | 'getCredits';
 

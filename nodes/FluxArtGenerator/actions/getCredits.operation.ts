@@ -2,8 +2,8 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { LONE_CALL_TIMEOUTS, NO_CREDITS_YET } from '../constants';
-import { callFailure } from '../helpers/errors';
-import { parseCreditsBody, readFailureReason } from '../helpers/responses';
+import { parseCreditsBody, readFailureReason } from '../segmind/responses';
+import { callFailure } from '../transport/failures';
 import { optionsField, readOptions } from './fields';
 import type { RunContext } from './run';
 

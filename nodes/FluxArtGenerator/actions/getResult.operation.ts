@@ -6,7 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { MESSAGES } from '../constants';
-import { requestIdFromPollUrl } from '../helpers/responses';
+import { requestIdFromPollUrl } from '../segmind/responses';
 import { downloadImageFields, optionsField, readDownloadImage, readOptions } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './run';

@@ -5,17 +5,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, LONE_CALL_TIMEOUTS, MESSAGES } from '../constants';
-import { callFailure, finishedWithoutImage, SegmindError, timedOut } from '../helpers/errors';
-import type { JobReference } from '../helpers/errors';
-import { checkShare, pollUntilDone, PollTimeoutError } from '../helpers/polling';
+import { checkShare, pollUntilDone, PollTimeoutError } from '../polling/policy';
+import { finishedWithoutImage, SegmindError, timedOut } from '../segmind/errors';
+import type { JobReference } from '../segmind/errors';
 import {
 	parseJobStatus,
 	parseSubmitAnswer,
 	pollUrlFor,
 	resolvePollUrl,
-} from '../helpers/responses';
-import type { JobStatus } from '../helpers/responses';
+} from '../segmind/responses';
+import type { JobStatus } from '../segmind/responses';
 import type { ApiCall, SegmindReply } from '../transport';
+import { callFailure } from '../transport/failures';
 import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
 import type { RunContext } from './run';

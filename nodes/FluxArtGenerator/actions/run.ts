@@ -12,12 +12,12 @@ import {
 	MESSAGES,
 	POLL_PATHS,
 } from '../constants';
-import { executionClock } from '../helpers/clock';
-import { JobDurations, readStoredDurations } from '../helpers/durations';
-import { JobLedger } from '../helpers/ledger';
-import type { RunDemand } from '../helpers/polling';
+import { executionClock } from '../polling/clock';
+import { JobDurations, readStoredDurations } from '../polling/durations';
+import type { RunDemand } from '../polling/policy';
 import { SegmindTransport } from '../transport';
 import { readStoredLimit } from '../transport/rate-limit';
+import { JobLedger } from './ledger';
 
 export type RunContext = Awaited<ReturnType<typeof startRun>>;
 

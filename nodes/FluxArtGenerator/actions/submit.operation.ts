@@ -4,7 +4,7 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { medianMs } from '../helpers/durations';
+import { medianMs } from '../polling/durations';
 import { optionsField, promptFields } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './run';
