@@ -98,6 +98,8 @@ async function simulate(
 				share: (elapsedMs, model) =>
 					checkShare((ms) => pacer.tokensWithin(ms), model, elapsedMs, demand),
 			});
+			// A timeout is counted as not delivered.
+			if (outcome.timedOut) return;
 			if (outcome.polls > 0 && outcome.learnable)
 				stored.durations.record(DEFAULT_WORKFLOW_ID, outcome.lastPendingMs, outcome.elapsedMs);
 			delivered++;

@@ -5,7 +5,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, LONE_CALL_TIMEOUTS, MESSAGES } from '../constants';
-import { checkShare, pollUntilDone, PollTimeoutError } from '../polling/policy';
+import { checkShare, pollUntilDone } from '../polling/policy';
+import type { PollOutcome } from '../polling/policy';
 import { finishedWithoutImage, SegmindError, timedOut } from '../segmind/errors';
 import type { JobReference } from '../segmind/errors';
 import {
@@ -139,30 +140,29 @@ export class SegmindJob {
 		const { workflowId } = reference;
 		// The policy runs on Segmind's clock (from the accepted submit); the deadline stays the item's.
 		const jobStartedAt = this.acceptedAt ?? this.startedAt;
-		// Translated outside the catch: n8n's lint allows only its own errors to be thrown in one.
 		run.demand.waiting++;
-		const outcome = await pollUntilDone({
-			clock: run.clock,
-			startedAt: jobStartedAt,
-			timeoutMs: this.startedAt + this.timeoutMs - jobStartedAt,
-			maxIntervalMs: this.options.maxIntervalMs,
-			initial: this.status,
-			check: async () => await this.check(),
-			model: () => (workflowId ? run.durations.model(workflowId) : undefined),
-			wake: () => run.durations.changed(),
-			share: (elapsedMs, model) => {
-				const tokens = (horizonMs: number) => run.transport.pacer.tokensWithin(horizonMs);
-				return checkShare(tokens, model, elapsedMs, run.demand);
-			},
-		})
-			.catch((error: unknown) => ({ error }))
-			.finally(() => run.demand.waiting--);
-		if ('error' in outcome) {
-			const { error } = outcome;
-			if (error instanceof PollTimeoutError)
-				throw timedOut(reference, this.timeoutMs, error.lastStatus);
+		let outcome: PollOutcome;
+		try {
+			outcome = await pollUntilDone({
+				clock: run.clock,
+				startedAt: jobStartedAt,
+				timeoutMs: this.startedAt + this.timeoutMs - jobStartedAt,
+				maxIntervalMs: this.options.maxIntervalMs,
+				initial: this.status,
+				check: async () => await this.check(),
+				model: () => (workflowId ? run.durations.model(workflowId) : undefined),
+				wake: () => run.durations.changed(),
+				share: (elapsedMs, model) => {
+					const tokens = (horizonMs: number) => run.transport.pacer.tokensWithin(horizonMs);
+					return checkShare(tokens, model, elapsedMs, run.demand);
+				},
+			});
+		} catch (error) {
 			throw error instanceof SegmindError ? error.withJob(reference) : error;
+		} finally {
+			run.demand.waiting--;
 		}
+		if (outcome.timedOut) throw timedOut(reference, this.timeoutMs, outcome.job.status);
 		if (workflowId && outcome.job.state === 'completed' && outcome.polls > 0 && outcome.learnable)
 			run.durations.record(workflowId, outcome.lastPendingMs, outcome.elapsedMs);
 		return this.finished();
