@@ -34,8 +34,8 @@ interface Call {
 	job: JobReference;
 	/** Retries stop here (on the clock): the item's own timeout. */
 	deadline: number;
-	/** The longest one attempt may take. */
-	timeoutMs: number;
+	/** The longest one attempt may take (the item's whole wait is `deadline`). */
+	attemptTimeoutMs: number;
 }
 
 export interface ApiCall extends Call {
@@ -203,7 +203,7 @@ export class SegmindTransport {
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 					disableFollowRedirect: true,
-					timeout: call.timeoutMs,
+					timeout: call.attemptTimeoutMs,
 					abortSignal: this.options.signal,
 				};
 				const toApi = api && URL.canParse(url) && new URL(url).origin === this.origin;
