@@ -7,10 +7,10 @@
  * for it) and the image, none of which the rate limit sees.
  */
 import { DEFAULT_CONCURRENCY, DEFAULT_WORKFLOW_ID } from '../nodes/FluxArtGenerator/constants';
-import { JobDurations } from '../nodes/FluxArtGenerator/helpers/durations';
-import { checkShare, pollUntilDone } from '../nodes/FluxArtGenerator/helpers/polling';
-import type { RunDemand } from '../nodes/FluxArtGenerator/helpers/polling';
-import type { JobStatus } from '../nodes/FluxArtGenerator/helpers/responses';
+import { JobDurations } from '../nodes/FluxArtGenerator/polling/durations';
+import { checkShare, pollUntilDone } from '../nodes/FluxArtGenerator/polling/policy';
+import type { RunDemand } from '../nodes/FluxArtGenerator/polling/policy';
+import type { JobStatus } from '../nodes/FluxArtGenerator/segmind/responses';
 import { RatePacer } from '../nodes/FluxArtGenerator/transport/pacer';
 import type { Priority } from '../nodes/FluxArtGenerator/transport/pacer';
 import type { RateLimitReading } from '../nodes/FluxArtGenerator/transport/rate-limit';
@@ -98,6 +98,8 @@ async function simulate(
 				share: (elapsedMs, model) =>
 					checkShare((ms) => pacer.tokensWithin(ms), model, elapsedMs, demand),
 			});
+			// A timeout is counted as not delivered.
+			if (outcome.timedOut) return;
 			if (outcome.polls > 0 && outcome.learnable)
 				stored.durations.record(DEFAULT_WORKFLOW_ID, outcome.lastPendingMs, outcome.elapsedMs);
 			delivered++;

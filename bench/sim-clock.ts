@@ -3,7 +3,7 @@
  * run unchanged on it, and nothing really sleeps. Time jumps from one timer to the next once every
  * promise that could still schedule one has settled.
  */
-import type { Clock } from '../nodes/FluxArtGenerator/helpers/polling';
+import type { Clock } from '../nodes/FluxArtGenerator/polling/clock';
 
 interface Timer {
 	at: number;

@@ -10,9 +10,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_WORKFLOW_ID } from '../nodes/FluxArtGenerator/constants';
-import { JobDurations, readStoredDurations } from '../nodes/FluxArtGenerator/helpers/durations';
-import { pollUntilDone, PollTimeoutError } from '../nodes/FluxArtGenerator/helpers/polling';
-import type { JobStatus } from '../nodes/FluxArtGenerator/helpers/responses';
+import { JobDurations, readStoredDurations } from '../nodes/FluxArtGenerator/polling/durations';
+import { pollUntilDone } from '../nodes/FluxArtGenerator/polling/policy';
+import type { JobStatus } from '../nodes/FluxArtGenerator/segmind/responses';
 import { percentile } from './mix';
 import { VirtualClock } from './sim-clock';
 
@@ -85,22 +85,18 @@ export async function simulateExecution(
 			}
 			return { latenessMs, polls };
 		}
-		try {
-			const outcome = await pollUntilDone({
-				check,
-				clock,
-				startedAt,
-				timeoutMs: TIMEOUT_MS,
-				maxIntervalMs: POLL_INTERVAL_MS,
-				initial: pending,
-				model: () => durations.model(execution.workflowId),
-				wake: () => durations.changed(),
-			});
-			if (outcome.polls > 0)
-				durations.record(execution.workflowId, outcome.lastPendingMs, outcome.elapsedMs);
-		} catch (error) {
-			if (!(error instanceof PollTimeoutError)) throw error;
-		}
+		const outcome = await pollUntilDone({
+			check,
+			clock,
+			startedAt,
+			timeoutMs: TIMEOUT_MS,
+			maxIntervalMs: POLL_INTERVAL_MS,
+			initial: pending,
+			model: () => durations.model(execution.workflowId),
+			wake: () => durations.changed(),
+		});
+		if (!outcome.timedOut && outcome.polls > 0)
+			durations.record(execution.workflowId, outcome.lastPendingMs, outcome.elapsedMs);
 		return { latenessMs, polls };
 	};
 

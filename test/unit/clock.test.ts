@@ -7,7 +7,7 @@ describe('executionClock', () => {
 	});
 
 	// Loaded per test, after any mock of n8n-workflow is in place.
-	const load = async () => await import('../../nodes/FluxArtGenerator/helpers/clock');
+	const load = async () => await import('../../nodes/FluxArtGenerator/polling/clock');
 
 	test('n8n-workflow 2.8 (sleepWithAbort): sleeps, wakes early, rethrows a stop', async () => {
 		const { executionClock } = await load();

@@ -13,7 +13,7 @@ import {
 	priorFor,
 	readStoredDurations,
 	storeDurations,
-} from '../../nodes/FluxArtGenerator/helpers/durations';
+} from '../../nodes/FluxArtGenerator/polling/durations';
 
 const KEY = 'jobDurationsMs';
 const OTHER = 'other-workflow';

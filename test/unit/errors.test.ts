@@ -1,5 +1,5 @@
-import { callFailure } from '../../nodes/FluxArtGenerator/helpers/errors';
-import type { CallKind } from '../../nodes/FluxArtGenerator/helpers/errors';
+import { callFailure } from '../../nodes/FluxArtGenerator/transport/failures';
+import type { CallKind } from '../../nodes/FluxArtGenerator/transport/outcome';
 
 const job = {
 	requestId: '0f8fad5b-d9cb-469f-a165-70867728950e',

@@ -9,7 +9,7 @@ import {
 	readFailureReason,
 	requestIdFromPollUrl,
 	resolvePollUrl,
-} from '../../nodes/FluxArtGenerator/helpers/responses';
+} from '../../nodes/FluxArtGenerator/segmind/responses';
 import { NO_REASON_GIVEN } from '../../nodes/FluxArtGenerator/constants';
 
 const URL_A = 'https://images.segmind.com/outputs/a.jpg';

@@ -1,10 +1,10 @@
+import { isRetryable } from '../../nodes/FluxArtGenerator/transport/outcome';
+import type { CallKind, CallOutcome } from '../../nodes/FluxArtGenerator/transport/outcome';
 import {
-	isRetryable,
 	serverWaitMs,
 	retryDelay,
 	RETRY_CAP_MS,
 } from '../../nodes/FluxArtGenerator/transport/retry';
-import type { CallKind, CallOutcome } from '../../nodes/FluxArtGenerator/helpers/errors';
 
 const http = (status: number, body = ''): CallOutcome => ({ kind: 'http', status, body });
 const net = (code: string): CallOutcome => ({ kind: 'network', code });

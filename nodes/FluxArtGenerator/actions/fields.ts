@@ -1,6 +1,7 @@
 /**
  * Parameters shared by several operations, and the reading of the options they share. The names
- * are a public contract: saved workflows refer to them.
+ * are a public contract: saved workflows refer to them. Each operation shows its parameters for
+ * itself alone with n8n's `updateDisplayOptions`.
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
@@ -13,15 +14,14 @@ import {
 	DEFAULT_REQUEST_TIMEOUT_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 	DEFAULT_WORKFLOW_ID,
+	LONE_CALL_TIMEOUTS,
 	MESSAGES,
 } from '../constants';
-import { isObject, parseJsonBody } from '../helpers/responses';
+import { isObject, parseJsonBody } from '../segmind/responses';
 
 export type Operation = 'generate' | 'submit' | 'getResult' | 'getCredits';
 
-const showFor = (operation: Operation[]) => ({ show: { operation } });
-
-export const promptFields = (operations: Operation[]): INodeProperties[] => [
+export const PROMPT_FIELDS: INodeProperties[] = [
 	{
 		displayName: 'Text Prompt',
 		name: 'textPrompt',
@@ -31,7 +31,6 @@ export const promptFields = (operations: Operation[]): INodeProperties[] => [
 		placeholder: 'e.g. goddess woman playing guitar with passion in saree',
 		description: 'What to paint, in plain words (subject, style, mood)',
 		typeOptions: { rows: 3 },
-		displayOptions: showFor(operations),
 	},
 	{
 		displayName: 'Workflow ID',
@@ -39,7 +38,6 @@ export const promptFields = (operations: Operation[]): INodeProperties[] => [
 		type: 'string',
 		default: DEFAULT_WORKFLOW_ID,
 		description: 'The Pixelflow workflow to run: any that takes text_prompt',
-		displayOptions: showFor(operations),
 	},
 ];
 
@@ -50,7 +48,7 @@ export const promptFields = (operations: Operation[]): INodeProperties[] => [
  * the item's JSON, never its binary data: the download would cost a request, time and memory for
  * nothing it reads.
  */
-export const downloadImageFields = (operations: Operation[]): INodeProperties[] => [
+export const DOWNLOAD_IMAGE_FIELDS: INodeProperties[] = [
 	{
 		displayName: 'Download Image',
 		name: 'downloadImage',
@@ -58,7 +56,7 @@ export const downloadImageFields = (operations: Operation[]): INodeProperties[] 
 		default: true,
 		description:
 			'Whether to put the image into the item as binary data (Segmind deletes it after about 7 days)',
-		displayOptions: { show: { operation: operations, '@tool': [false] } },
+		displayOptions: { show: { '@tool': [false] } },
 	},
 	{
 		displayName: 'Download Image',
@@ -67,7 +65,7 @@ export const downloadImageFields = (operations: Operation[]): INodeProperties[] 
 		default: false,
 		description:
 			'Whether to put the image into the item as binary data. Off for a tool: an agent receives the JSON (image URL) only, never the file.',
-		displayOptions: { show: { operation: operations, '@tool': [true] } },
+		displayOptions: { show: { '@tool': [true] } },
 	},
 ];
 
@@ -78,7 +76,7 @@ export const runsAsTool = (ctx: IExecuteFunctions) => ctx.getNode().type.endsWit
 export const readDownloadImage = (ctx: IExecuteFunctions, itemIndex: number) =>
 	ctx.getNodeParameter('downloadImage', itemIndex, !runsAsTool(ctx)) as boolean;
 
-const OPTION_FIELDS: Record<string, INodeProperties> = {
+const OPTION_FIELDS = {
 	concurrency: {
 		displayName: 'Items at Once',
 		name: 'concurrency',
@@ -171,16 +169,15 @@ const OPTION_FIELDS: Record<string, INodeProperties> = {
 		default: DEFAULT_TIMEOUT_SECONDS,
 		description: 'How long to wait for the image before the item fails',
 	},
-};
+} satisfies Record<string, INodeProperties>;
 
 /** The Options collection of an operation, holding the named options in the order given. */
-export const optionsField = (operation: Operation, names: string[]): INodeProperties => ({
+export const optionsField = (names: Array<keyof typeof OPTION_FIELDS>): INodeProperties => ({
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	displayOptions: showFor([operation]),
 	options: names.map((name) => OPTION_FIELDS[name]),
 });
 
@@ -204,6 +201,8 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number) {
 		timeoutMs: timeout * 1000,
 		maxIntervalMs: pollInterval * 1000,
 		requestTimeoutMs: requestTimeout * 1000,
+		/** A call that waits for no job (Submit, Get Credits) may take this long, retries included. */
+		loneCallMs: requestTimeout * 1000 * LONE_CALL_TIMEOUTS,
 		outputKey: String(options.outputKey ?? '').trim() || DEFAULT_OUTPUT_KEY,
 		binaryPropertyName: String(options.binaryPropertyName ?? '').trim() || DEFAULT_BINARY_PROPERTY,
 		extraInputs: readExtraInputs(ctx, itemIndex, options),

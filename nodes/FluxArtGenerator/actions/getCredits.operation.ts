@@ -1,23 +1,28 @@
 /** Get Credits: the account's balance, from the one call that spends nothing. */
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { LONE_CALL_TIMEOUTS, NO_CREDITS_YET } from '../constants';
-import { callFailure } from '../helpers/errors';
-import { parseCreditsBody, readFailureReason } from '../helpers/responses';
+import { NO_CREDITS_YET } from '../constants';
+import { parseCreditsBody, readFailureReason } from '../segmind/responses';
+import { callFailure } from '../transport/failures';
 import { optionsField, readOptions } from './fields';
+import type { Operation } from './fields';
 import type { RunContext } from './run';
 
-export const description = [optionsField('getCredits', ['requestTimeout'])];
+export const description = updateDisplayOptions(
+	{ show: { operation: ['getCredits'] satisfies Operation[] } },
+	[optionsField(['requestTimeout'])],
+);
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
-	const { requestTimeoutMs } = readOptions(run.ctx, itemIndex);
+	const { requestTimeoutMs, loneCallMs } = readOptions(run.ctx, itemIndex);
 	const reply = await run.transport.call({
 		kind: 'credits',
 		method: 'GET',
 		url: `${run.baseUrl}/v1/get-user-credits`,
 		job: {},
-		deadline: run.clock.now() + requestTimeoutMs * LONE_CALL_TIMEOUTS,
-		timeoutMs: requestTimeoutMs,
+		deadline: run.clock.now() + loneCallMs,
+		attemptTimeoutMs: requestTimeoutMs,
 		answers: [404],
 	});
 	if (reply.status === 404) {

@@ -2,53 +2,52 @@
  * Get Result: pick up a job by its request ID or poll URL (from a Submit item, or a Generate error
  * item) and check it once, or wait for it like Generate: nothing paid for is lost to a timeout.
  */
-import { NodeOperationError } from 'n8n-workflow';
-import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import { MESSAGES } from '../constants';
-import { requestIdFromPollUrl } from '../helpers/responses';
-import { downloadImageFields, optionsField, readDownloadImage, readOptions } from './fields';
+import { requestIdFromPollUrl } from '../segmind/responses';
+import { DOWNLOAD_IMAGE_FIELDS, optionsField, readDownloadImage, readOptions } from './fields';
+import type { Operation } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './run';
 
-const show = { show: { operation: ['getResult'] } };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Request ID',
-		name: 'requestId',
-		type: 'string',
-		default: '={{ $json.request_id }}',
-		description: "The job's request ID (or its poll URL), e.g. from a Submit item",
-		displayOptions: show,
-	},
-	{
-		displayName: 'Poll URL',
-		name: 'pollUrl',
-		type: 'string',
-		default: '={{ $json.poll_url }}',
-		description: "Where Segmind reports on the job; empty: the request ID's documented address",
-		displayOptions: show,
-	},
-	{
-		displayName: 'Wait for Image',
-		name: 'waitForImage',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to wait for the image, or to check once (done: false if not ready)',
-		displayOptions: show,
-	},
-	...downloadImageFields(['getResult']),
-	optionsField('getResult', [
-		'outputKey',
-		'concurrency',
-		'maxRequestsPerMinute',
-		'pollInterval',
-		'binaryPropertyName',
-		'requestTimeout',
-		'timeout',
-	]),
-];
+export const description = updateDisplayOptions(
+	{ show: { operation: ['getResult'] satisfies Operation[] } },
+	[
+		{
+			displayName: 'Request ID',
+			name: 'requestId',
+			type: 'string',
+			default: '={{ $json.request_id }}',
+			description: "The job's request ID (or its poll URL), e.g. from a Submit item",
+		},
+		{
+			displayName: 'Poll URL',
+			name: 'pollUrl',
+			type: 'string',
+			default: '={{ $json.poll_url }}',
+			description: "Where Segmind reports on the job; empty: the request ID's documented address",
+		},
+		{
+			displayName: 'Wait for Image',
+			name: 'waitForImage',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to wait for the image, or to check once (done: false if not ready)',
+		},
+		...DOWNLOAD_IMAGE_FIELDS,
+		optionsField([
+			'outputKey',
+			'concurrency',
+			'maxRequestsPerMinute',
+			'pollInterval',
+			'binaryPropertyName',
+			'requestTimeout',
+			'timeout',
+		]),
+	],
+);
 
 const isUrl = (text: string) => /^https?:\/\//i.test(text);
 

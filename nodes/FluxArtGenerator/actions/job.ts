@@ -4,23 +4,37 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, LONE_CALL_TIMEOUTS, MESSAGES } from '../constants';
-import { callFailure, finishedWithoutImage, SegmindError, timedOut } from '../helpers/errors';
-import type { JobReference } from '../helpers/errors';
-import { checkShare, pollUntilDone, PollTimeoutError } from '../helpers/polling';
+import { DOWNLOAD_TIMEOUT_MS, ERROR_CODES, MESSAGES } from '../constants';
+import { checkShare, pollUntilDone } from '../polling/policy';
+import type { PollOutcome } from '../polling/policy';
+import { finishedWithoutImage, SegmindError, timedOut } from '../segmind/errors';
+import type { JobReference } from '../segmind/errors';
 import {
 	parseJobStatus,
 	parseSubmitAnswer,
 	pollUrlFor,
 	resolvePollUrl,
-} from '../helpers/responses';
-import type { JobStatus } from '../helpers/responses';
+} from '../segmind/responses';
+import type { JobStatus } from '../segmind/responses';
 import type { ApiCall, SegmindReply } from '../transport';
+import { callFailure } from '../transport/failures';
 import { readOptions, readPromptInput } from './fields';
 import type { JobOptions } from './fields';
 import type { RunContext } from './run';
 
 type FinishedJob = ReturnType<SegmindJob['finished']>;
+
+/** The item's clock: when it began, how long its calls and wait may take, when Segmind took it. */
+interface JobTiming {
+	startedAt: number;
+	/** The item's whole wait: its Timeout, or LONE_CALL_TIMEOUTS Request Timeouts for a Submit. */
+	timeoutMs: number;
+	/**
+	 * When Segmind answered the submit: its clock starts there, so learned durations leave out the
+	 * node's own waits before it (request budget, 429 pauses, retries). Unset for a job picked up.
+	 */
+	acceptedAt?: number;
+}
 
 export class SegmindJob {
 	/** The latest `x-remaining-credits` reading seen for this job (null: none yet). */
@@ -28,22 +42,15 @@ export class SegmindJob {
 	/** The job as last seen (the submit's answer, or a check). */
 	status: JobStatus = { state: 'pending', status: '', outputNames: [] };
 	private checks = 0;
-	private readonly startedAt = this.run.clock.now();
-	/**
-	 * When Segmind answered the submit: its clock starts there, so learned durations leave out the
-	 * node's own waits before it (request budget, 429 pauses, retries). Unset for a job picked up.
-	 */
-	private acceptedAt?: number;
-	/** Segmind gave no usable poll URL: the node tries the documented paths until one answers. */
-	private pollUrlBuilt = false;
 
 	private constructor(
 		private readonly run: RunContext,
 		private readonly itemIndex: number,
 		private readonly options: JobOptions,
-		/** The deadline of this job's calls and wait: the item's timeout from now. */
-		private readonly timeoutMs: number,
+		private readonly timing: JobTiming,
 		readonly reference: JobReference & { requestId: string; pollUrl: string },
+		/** Segmind gave no usable poll URL: the node tries the documented paths until one answers. */
+		private pollUrlBuilt: boolean,
 	) {}
 
 	/**
@@ -51,27 +58,26 @@ export class SegmindJob {
 	 * when Segmind provably did not take the job. A submit that will not wait for the job (Submit)
 	 * gets LONE_CALL_TIMEOUTS Request Timeouts instead of the item's Timeout.
 	 */
-	static async submit(run: RunContext, itemIndex: number, waits: boolean) {
+	static async submit(run: RunContext, itemIndex: number, { waits }: { waits: boolean }) {
 		run.demand.submitsLeft--;
 		const { textPrompt, workflowId } = readPromptInput(run.ctx, itemIndex);
 		const options = readOptions(run.ctx, itemIndex);
-		const timeoutMs = waits ? options.timeoutMs : options.requestTimeoutMs * LONE_CALL_TIMEOUTS;
-		const job = new SegmindJob(run, itemIndex, options, timeoutMs, {
-			requestId: '',
-			pollUrl: '',
-			workflowId,
-		});
+		const timeoutMs = waits ? options.timeoutMs : options.loneCallMs;
+		const startedAt = run.clock.now();
 		run.demand.submitting++;
-		const reply = await job
+		const reply = await run.transport
 			.call({
 				kind: 'submit',
 				method: 'POST',
 				// parseWorkflowId allows only URL-safe segments, so `v2/<id>` stays a path (no %2F).
 				url: `${run.baseUrl}/workflows/${workflowId}`,
 				body: { ...options.extraInputs, text_prompt: textPrompt },
+				job: { workflowId },
+				deadline: startedAt + timeoutMs,
+				attemptTimeoutMs: options.requestTimeoutMs,
 			})
 			.finally(() => run.demand.submitting--);
-		job.acceptedAt = run.clock.now();
+		const timing = { startedAt, timeoutMs, acceptedAt: run.clock.now() };
 		const answer = parseSubmitAnswer(reply.body, options.outputKey);
 		if (!answer.requestId && !(answer.job.state === 'completed' && answer.job.imageUrl)) {
 			throw new SegmindError(ERROR_CODES.invalidResponse, MESSAGES.noRequestId, {
@@ -79,19 +85,21 @@ export class SegmindJob {
 				description: MESSAGES.noRequestIdHint,
 			});
 		}
-		job.reference.requestId = answer.requestId ?? '';
-		job.status = answer.job;
+		const requestId = answer.requestId ?? '';
 		// Nothing before this may throw: a paid job must reach the ledger (a malformed poll URL
 		// falls back to a built one, and a bad %-escape in it is kept as it is).
-		job.usePollUrl(answer.pollUrl);
-		run.ledger.record(itemIndex, { request_id: job.requestId, poll_url: job.reference.pollUrl });
+		const { pollUrl, built } = pollAddress(run, answer.pollUrl, requestId);
+		const reference = { requestId, pollUrl, workflowId };
+		const job = new SegmindJob(run, itemIndex, options, timing, reference, built);
+		job.status = answer.job;
+		job.credits = reply.credits;
+		run.ledger.record(itemIndex, { request_id: requestId, poll_url: pollUrl });
 		// At info level, so n8n's log keeps every paid job even if a worker is killed mid-wait (Get
 		// Result collects it); n8n's text log prints only the message, so it names all of that.
 		const executionId = run.ctx.getExecutionId();
-		const { pollUrl } = job.reference;
 		run.ctx.logger.info(
-			`Segmind accepted request ${job.requestId} (execution ${executionId}, item ${itemIndex}, poll URL ${pollUrl})`,
-			{ requestId: job.requestId, pollUrl, executionId, itemIndex },
+			`Segmind accepted request ${requestId} (execution ${executionId}, item ${itemIndex}, poll URL ${pollUrl})`,
+			{ requestId, pollUrl, executionId, itemIndex },
 		);
 		return { job, textPrompt, workflowId };
 	}
@@ -103,12 +111,11 @@ export class SegmindJob {
 		given: { requestId: string; pollUrl: string },
 		options: JobOptions,
 	): SegmindJob {
-		const job = new SegmindJob(run, itemIndex, options, options.timeoutMs, {
-			requestId: given.requestId,
-			pollUrl: '',
-		});
-		job.usePollUrl(given.pollUrl);
-		run.ledger.record(itemIndex, { request_id: given.requestId, poll_url: job.reference.pollUrl });
+		const { requestId } = given;
+		const { pollUrl, built } = pollAddress(run, given.pollUrl, requestId);
+		const timing = { startedAt: run.clock.now(), timeoutMs: options.timeoutMs };
+		const job = new SegmindJob(run, itemIndex, options, timing, { requestId, pollUrl }, built);
+		run.ledger.record(itemIndex, { request_id: requestId, poll_url: pollUrl });
 		return job;
 	}
 
@@ -120,7 +127,7 @@ export class SegmindJob {
 		const reply = await this.poll();
 		const status = parseJobStatus(reply.body, this.options.outputKey);
 		const polls = ++this.checks;
-		const elapsedMs = this.run.clock.now() - this.startedAt;
+		const elapsedMs = this.run.clock.now() - this.timing.startedAt;
 		const { requestId } = this;
 		const message = `Segmind request ${requestId}: ${status.status || 'no status'}`;
 		this.run.ctx.logger.debug(message, { requestId, status: status.status, polls, elapsedMs });
@@ -137,31 +144,30 @@ export class SegmindJob {
 		// at an unknown point of the job's life (its job has no workflow ID), so nothing is known.
 		const { workflowId } = reference;
 		// The policy runs on Segmind's clock (from the accepted submit); the deadline stays the item's.
-		const jobStartedAt = this.acceptedAt ?? this.startedAt;
-		// Translated outside the catch: n8n's lint allows only its own errors to be thrown in one.
+		const jobStartedAt = this.timing.acceptedAt ?? this.timing.startedAt;
 		run.demand.waiting++;
-		const outcome = await pollUntilDone({
-			clock: run.clock,
-			startedAt: jobStartedAt,
-			timeoutMs: this.startedAt + this.timeoutMs - jobStartedAt,
-			maxIntervalMs: this.options.maxIntervalMs,
-			initial: this.status,
-			check: async () => await this.check(),
-			model: () => (workflowId ? run.durations.model(workflowId) : undefined),
-			wake: () => run.durations.changed(),
-			share: (elapsedMs, model) => {
-				const tokens = (horizonMs: number) => run.transport.pacer.tokensWithin(horizonMs);
-				return checkShare(tokens, model, elapsedMs, run.demand);
-			},
-		})
-			.catch((error: unknown) => ({ error }))
-			.finally(() => run.demand.waiting--);
-		if ('error' in outcome) {
-			const { error } = outcome;
-			if (error instanceof PollTimeoutError)
-				throw timedOut(reference, this.timeoutMs, error.lastStatus);
+		let outcome: PollOutcome;
+		try {
+			outcome = await pollUntilDone({
+				clock: run.clock,
+				startedAt: jobStartedAt,
+				timeoutMs: this.timing.startedAt + this.timing.timeoutMs - jobStartedAt,
+				maxIntervalMs: this.options.maxIntervalMs,
+				initial: this.status,
+				check: async () => await this.check(),
+				model: () => (workflowId ? run.durations.model(workflowId) : undefined),
+				wake: () => run.durations.changed(),
+				share: (elapsedMs, model) => {
+					const tokens = (horizonMs: number) => run.transport.pacer.tokensWithin(horizonMs);
+					return checkShare(tokens, model, elapsedMs, run.demand);
+				},
+			});
+		} catch (error) {
 			throw error instanceof SegmindError ? error.withJob(reference) : error;
+		} finally {
+			run.demand.waiting--;
 		}
+		if (outcome.timedOut) throw timedOut(reference, this.timing.timeoutMs, outcome.job.status);
 		if (workflowId && outcome.job.state === 'completed' && outcome.polls > 0 && outcome.learnable)
 			run.durations.record(workflowId, outcome.lastPendingMs, outcome.elapsedMs);
 		return this.finished();
@@ -169,7 +175,7 @@ export class SegmindJob {
 
 	/** The job as last seen, if done: its image, or the error that says why there is none. */
 	finished() {
-		const elapsedMs = this.run.clock.now() - this.startedAt;
+		const elapsedMs = this.run.clock.now() - this.timing.startedAt;
 		const { imageUrl, state, status } = this.status;
 		if (!imageUrl || state !== 'completed') throw finishedWithoutImage(this.status, this.reference);
 		this.run.ledger.record(this.itemIndex, { request_id: this.requestId, image_output: imageUrl });
@@ -197,17 +203,9 @@ export class SegmindJob {
 			job: { ...this.reference, imageUrl: finished.imageUrl },
 			fileStem: this.requestId || 'image',
 			deadline: Number.POSITIVE_INFINITY,
-			timeoutMs: DOWNLOAD_TIMEOUT_MS,
+			attemptTimeoutMs: DOWNLOAD_TIMEOUT_MS,
 		});
 		return { ...item, binary: { [this.options.binaryPropertyName]: file } };
-	}
-
-	/** Takes Segmind's poll URL; without a usable one, builds it on the run's preferred path. */
-	private usePollUrl(given: string | undefined) {
-		const resolved = resolvePollUrl(given, this.run.baseUrl);
-		this.pollUrlBuilt = resolved === undefined;
-		this.reference.pollUrl =
-			resolved ?? pollUrlFor(this.run.baseUrl, this.run.pollPaths[0], this.requestId);
 	}
 
 	/**
@@ -238,16 +236,21 @@ export class SegmindJob {
 		throw callFailure('poll', { kind: 'http', status: 404, body }, this.reference);
 	}
 
-	private async call(
-		call: Pick<ApiCall, 'method' | 'url' | 'body' | 'answers'> & { kind: 'submit' | 'poll' },
-	) {
+	private async call(call: Pick<ApiCall, 'method' | 'url' | 'answers'> & { kind: 'poll' }) {
 		const reply = await this.run.transport.call({
 			...call,
 			job: this.reference,
-			deadline: this.startedAt + this.timeoutMs,
-			timeoutMs: this.options.requestTimeoutMs,
+			deadline: this.timing.startedAt + this.timing.timeoutMs,
+			attemptTimeoutMs: this.options.requestTimeoutMs,
 		});
 		if (reply.credits !== null) this.credits = reply.credits;
 		return reply;
 	}
+}
+
+/** Segmind's poll URL; without a usable one, one built on the run's preferred path. */
+function pollAddress(run: RunContext, given: string | undefined, requestId: string) {
+	const resolved = resolvePollUrl(given, run.baseUrl);
+	if (resolved !== undefined) return { pollUrl: resolved, built: false };
+	return { pollUrl: pollUrlFor(run.baseUrl, run.pollPaths[0], requestId), built: true };
 }

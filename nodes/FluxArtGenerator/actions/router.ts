@@ -6,13 +6,13 @@
 import { ExecutionCancelledError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { errorItemJson, itemError, withOtherJobs } from '../helpers/errors';
+import { storeLimit } from '../transport/rate-limit';
 import { runsAsTool } from './fields';
 import type { Operation } from './fields';
 import * as generate from './generate.operation';
 import * as getCredits from './getCredits.operation';
 import * as getResult from './getResult.operation';
-import { storeLimit } from '../transport/rate-limit';
+import { errorItemJson, itemError, withOtherJobs } from './item-errors';
 import { startRun } from './run';
 import * as submit from './submit.operation';
 

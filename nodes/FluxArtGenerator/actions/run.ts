@@ -12,17 +12,36 @@ import {
 	MESSAGES,
 	POLL_PATHS,
 } from '../constants';
-import { executionClock } from '../helpers/clock';
-import { JobDurations, readStoredDurations } from '../helpers/durations';
-import { JobLedger } from '../helpers/ledger';
-import type { RunDemand } from '../helpers/polling';
+import { executionClock } from '../polling/clock';
+import type { Clock } from '../polling/clock';
+import { JobDurations, readStoredDurations } from '../polling/durations';
+import type { RunDemand } from '../polling/policy';
 import { SegmindTransport } from '../transport';
 import { readStoredLimit } from '../transport/rate-limit';
+import { JobLedger } from './ledger';
 
-export type RunContext = Awaited<ReturnType<typeof startRun>>;
+export interface RunContext {
+	readonly ctx: IExecuteFunctions;
+	readonly clock: Clock;
+	/** The credential's Base URL, without a trailing slash. */
+	readonly baseUrl: string;
+	readonly transport: SegmindTransport;
+	/** What is still to be sent: the rate limit's requests are shared out over it. */
+	readonly demand: RunDemand;
+	/** Where to poll a job known by its request ID alone; the path that answered comes first. */
+	readonly pollPaths: string[];
+	/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
+	readonly ledger: JobLedger;
+	/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
+	readonly durations: JobDurations;
+	/** Items at Once, for the whole run. */
+	readonly concurrency: number;
+	/** Kept only to scrub it from anything shown to the user. */
+	readonly secret: string;
+}
 
 /** The run-wide options are read once, from the first item. */
-export async function startRun(ctx: IExecuteFunctions) {
+export async function startRun(ctx: IExecuteFunctions): Promise<RunContext> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const givenUrl = String(credentials.baseUrl ?? '').trim();
 	const baseUrl = (givenUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
@@ -42,16 +61,11 @@ export async function startRun(ctx: IExecuteFunctions) {
 		clock,
 		baseUrl,
 		transport: new SegmindTransport(ctx, { baseUrl, clock, perMinute, storedLimit, signal }),
-		/** What is still to be sent: the rate limit's requests are shared out over it. */
-		demand: { submitsLeft: 0, submitting: 0, waiting: 0 } as RunDemand,
-		/** Where to poll a job known by its request ID alone; the path that answered comes first. */
-		pollPaths: [...POLL_PATHS] as string[],
-		/** The jobs paid for so far, so a failure elsewhere cannot lose them. */
+		demand: { submitsLeft: 0, submitting: 0, waiting: 0 },
+		pollPaths: [...POLL_PATHS],
 		ledger: new JobLedger(),
-		/** How long each workflow's jobs took (earlier executions and this one): polls follow it. */
 		durations: new JobDurations(readStoredDurations(staticData)),
 		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY))),
-		// Kept only to scrub it from anything shown to the user.
 		secret: String(credentials.apiKey ?? ''),
 	};
 }

@@ -2,26 +2,31 @@
  * Submit: hand the prompt to Segmind and return at once with the request ID and poll URL, for
  * workflows that wait elsewhere (a Wait node) and collect with Get Result.
  */
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { medianMs } from '../helpers/durations';
-import { optionsField, promptFields } from './fields';
+import { medianMs } from '../polling/durations';
+import { optionsField, PROMPT_FIELDS } from './fields';
+import type { Operation } from './fields';
 import { SegmindJob } from './job';
 import type { RunContext } from './run';
 
-export const description = [
-	...promptFields(['submit']),
-	optionsField('submit', [
-		'extraInputs',
-		'extraInputsJson',
-		'concurrency',
-		'maxRequestsPerMinute',
-		'requestTimeout',
-	]),
-];
+export const description = updateDisplayOptions(
+	{ show: { operation: ['submit'] satisfies Operation[] } },
+	[
+		...PROMPT_FIELDS,
+		optionsField([
+			'extraInputs',
+			'extraInputsJson',
+			'concurrency',
+			'maxRequestsPerMinute',
+			'requestTimeout',
+		]),
+	],
+);
 
 export async function execute(run: RunContext, itemIndex: number): Promise<INodeExecutionData> {
-	const { job, textPrompt, workflowId } = await SegmindJob.submit(run, itemIndex, false);
+	const { job, textPrompt, workflowId } = await SegmindJob.submit(run, itemIndex, { waits: false });
 	const model = run.durations.model(workflowId);
 	return {
 		json: {

@@ -14,21 +14,18 @@ import type {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, CREDITS_HEADER, DEFAULT_BASE_URL, MESSAGES } from '../constants';
-import {
-	bodyText,
-	callFailure,
-	rateLimitOutlasted,
-	SegmindError,
-	unreadableAnswer,
-} from '../helpers/errors';
-import type { CallKind, CallOutcome, JobReference } from '../helpers/errors';
-import { imageTypeOf } from '../helpers/image-type';
-import type { Clock } from '../helpers/polling';
-import { isObject, parseJsonBody, readCredits } from '../helpers/responses';
+import type { Clock } from '../polling/clock';
+import { SegmindError } from '../segmind/errors';
+import type { JobReference } from '../segmind/errors';
+import { imageTypeOf } from '../segmind/image-type';
+import { isObject, parseJsonBody, readCredits } from '../segmind/responses';
+import { callFailure, rateLimitOutlasted, unreadableAnswer } from './failures';
+import { bodyText, isOutcome, isRetryable, networkCode } from './outcome';
+import type { CallKind, CallOutcome } from './outcome';
 import { RatePacer } from './pacer';
 import type { Ticket } from './pacer';
 import { readRateLimit } from './rate-limit';
-import { isRetryable, MAX_ATTEMPTS, retryDelay, serverWaitMs } from './retry';
+import { MAX_ATTEMPTS, retryDelay, serverWaitMs } from './retry';
 
 interface Call {
 	kind: CallKind;
@@ -37,8 +34,8 @@ interface Call {
 	job: JobReference;
 	/** Retries stop here (on the clock): the item's own timeout. */
 	deadline: number;
-	/** The longest one attempt may take. */
-	timeoutMs: number;
+	/** The longest one attempt may take (the item's whole wait is `deadline`). */
+	attemptTimeoutMs: number;
 }
 
 export interface ApiCall extends Call {
@@ -206,7 +203,7 @@ export class SegmindTransport {
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 					disableFollowRedirect: true,
-					timeout: call.timeoutMs,
+					timeout: call.attemptTimeoutMs,
 					abortSignal: this.options.signal,
 				};
 				const toApi = api && URL.canParse(url) && new URL(url).origin === this.origin;
@@ -263,9 +260,6 @@ export class SegmindTransport {
 	}
 }
 
-const isOutcome = (value: unknown): value is CallOutcome =>
-	isObject(value) && (value.kind === 'http' || value.kind === 'network');
-
 function httpOutcome(response: IN8nHttpFullResponse, body: string): CallOutcome {
 	const { location } = response.headers;
 	return {
@@ -275,26 +269,6 @@ function httpOutcome(response: IN8nHttpFullResponse, body: string): CallOutcome 
 		retryAfterMs: serverWaitMs(response.headers, Date.now()),
 		...(typeof location === 'string' && { location }),
 	};
-}
-
-/**
- * The socket-level reason of a failed request. n8n's wrapper (NodeApiError) keeps it in
- * `httpCode` and the original texts in `messages`, not in `cause`; a bare axios error has `code`.
- */
-function networkCode(error: unknown): string {
-	const seen = new Set<unknown>();
-	let current: unknown = error;
-	while (isObject(current) && !seen.has(current)) {
-		seen.add(current);
-		const { code, httpCode, message, messages } = current;
-		const known = [code, httpCode].map(String).find((c) => /^(E[A-Z_]+|UND_ERR\w*)$/.test(c));
-		if (known) return known;
-		const text = [message, ...(Array.isArray(messages) ? messages : [])].join('\n');
-		if (/socket hang up/i.test(text)) return 'ECONNRESET';
-		if (/timeout/i.test(text)) return 'ETIMEDOUT';
-		current = current.cause;
-	}
-	return 'UNKNOWN_NETWORK_ERROR';
 }
 
 /** The stream's first `size` bytes, put back in front of it; fewer only when they are all of it. */

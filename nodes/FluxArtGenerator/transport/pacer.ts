@@ -6,7 +6,7 @@
  * know their plan: a free account's 5 requests a minute and a Pro account's 50 are both read from
  * the answers. Every wait ends at the waiting item's own deadline.
  */
-import type { Clock } from '../helpers/polling';
+import type { Clock } from '../polling/clock';
 import type { RateLimitReading } from './rate-limit';
 
 /** Slightly longer than a minute, so send-time and receive-time windows cannot disagree. */

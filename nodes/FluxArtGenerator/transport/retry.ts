@@ -1,42 +1,12 @@
 /**
- * When a call to Segmind may be repeated, and after how long; pure, so the rules are table-tested.
- * The submit is the one paid, non-idempotent call: it is repeated only when Segmind provably did
- * not take the job, since a second submit of an accepted job is billed twice.
+ * How often a call may be tried, and how long to wait before the next try (whether it may be tried
+ * at all is outcome.ts's rule); pure, so the timings are table-tested.
  */
-import { isNetworkCodeNotSent } from '../helpers/errors';
-import type { CallKind, CallOutcome } from '../helpers/errors';
-
-/** Errors where the request may or may not have reached Segmind. */
-const TRANSIENT = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'ESOCKETTIMEDOUT',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-	'UND_ERR_SOCKET',
-	'EPROTO',
-]);
+import type { CallKind } from './outcome';
 
 const RETRY_BASE_MS = 1_000;
 export const RETRY_CAP_MS = 30_000;
 export const MAX_ATTEMPTS: Record<CallKind, number> = { submit: 4, poll: 8, credits: 4, image: 4 };
-
-/** Whether the outcome may be retried at all for this kind of call. */
-export function isRetryable(call: CallKind, outcome: CallOutcome): boolean {
-	if (outcome.kind === 'network') {
-		if (isNetworkCodeNotSent(outcome.code)) return true;
-		return call !== 'submit' && TRANSIENT.has(outcome.code);
-	}
-	const { status } = outcome;
-	if (status === 429) return true;
-	if (status < 500) return false;
-	if (call !== 'submit') return true;
-	// A 5xx to a submit is safe to repeat only when it came from Segmind itself before any job was
-	// made: a 500 or 503 whose body names no request. A 502 or 504 comes from a gateway in front of
-	// Segmind, which may have passed the prompt on before it gave up, so the outcome is unknown.
-	return (status === 500 || status === 503) && !/request_id|poll_url/i.test(outcome.body);
-}
 
 /** Exponential back-off with full jitter; the server's own wait wins when it is longer. */
 export function retryDelay(attempt: number, random: number, retryAfterMs?: number): number {

@@ -4,7 +4,12 @@
  */
 import * as n8nWorkflow from 'n8n-workflow';
 
-import type { Clock } from './polling';
+/** Time as the waits see it: a fake one in the tests and the bench, n8n's sleep in a run. */
+export interface Clock {
+	now(): number;
+	/** Waits `ms`; resolves true if `wake` settled first (the wait ended early), else false. */
+	sleep(ms: number, wake?: Promise<unknown>): Promise<boolean | void>;
+}
 
 type AbortableSleep = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
 
