@@ -6,8 +6,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { ExecutionCancelledError } from 'n8n-workflow';
 
-import { fitDurations } from '../../nodes/FluxArtGenerator/helpers/durations';
-import { nextPollDelay } from '../../nodes/FluxArtGenerator/helpers/polling';
+import { fitDurations } from '../../nodes/FluxArtGenerator/polling/durations';
+import { nextPollDelay } from '../../nodes/FluxArtGenerator/polling/policy';
 import { useFakeSegmind } from './helpers';
 import { sleep, startStoppable, waitFor, warmUpStops } from './stopping';
 

@@ -2,7 +2,7 @@
  * imageTypeOf: the image's bytes decide its type; the content-type header, then the URL's
  * extension, only when the bytes announce none of the known types.
  */
-import { imageTypeOf } from '../../nodes/FluxArtGenerator/helpers/image-type';
+import { imageTypeOf } from '../../nodes/FluxArtGenerator/segmind/image-type';
 
 const bytes = (...values: number[]) => Buffer.from(values);
 const PNG = bytes(
