@@ -67,18 +67,27 @@ function selectedParts(argv) {
 	return parts;
 }
 
+/**
+ * How each part is made, its module loaded only when it runs: parts need e2e/node_modules, which
+ * ensureOwnDependencies installs first (knip follows these: lib/part-*.js are its entries).
+ */
+const cliPart = (version) => require('./lib/part-cli').cliPart(version);
+const PARTS = {
+	baseline: () => require('./lib/part-baseline').baselinePart(),
+	queue: () => require('./lib/part-queue').queuePart(),
+	'rate-queue': () => require('./lib/part-rate-queue').rateQueuePart(),
+	learning: () => require('./lib/part-learning').learningPart(),
+	'worker-kill': () => require('./lib/part-worker-kill').workerKillPart(),
+	soak: () =>
+		require('./lib/part-soak').soakPart(process.argv.includes('--soak') ? 'full' : 'small'),
+	agent: () => require('./lib/part-agent').agentPart(),
+	mcp: () => require('./lib/part-mcp').mcpPart(),
+	browser: () => require('./lib/part-browser').browserPart(),
+};
+/** The SMTP sink, also from e2e/node_modules. */
 function partFor(name) {
-	if (name.startsWith('cli-')) return require('./lib/part-cli').cliPart(name.slice(4));
-	if (name === 'baseline') return require('./lib/part-baseline').baselinePart();
-	if (name === 'queue') return require('./lib/part-queue').queuePart();
-	if (name === 'rate-queue') return require('./lib/part-rate-queue').rateQueuePart();
-	if (name === 'learning') return require('./lib/part-learning').learningPart();
-	if (name === 'worker-kill') return require('./lib/part-worker-kill').workerKillPart();
-	if (name === 'soak')
-		return require('./lib/part-soak').soakPart(process.argv.includes('--soak') ? 'full' : 'small');
-	if (name === 'agent') return require('./lib/part-agent').agentPart();
-	if (name === 'mcp') return require('./lib/part-mcp').mcpPart();
-	if (name === 'browser') return require('./lib/part-browser').browserPart();
+	if (name.startsWith('cli-')) return cliPart(name.slice(4));
+	if (PARTS[name]) return PARTS[name]();
 	throw new Error(`unknown part ${name}`);
 }
 
@@ -117,7 +126,8 @@ async function main() {
 
 	// Required only now: they live in e2e/node_modules, and the fake is the copy of .build/'s.
 	const { startSmtpSink } = require('./lib/smtp-sink');
-	const { FakeSegmind } = require(fakeDir);
+	const fakeModule = require(fakeDir);
+	const { FakeSegmind } = fakeModule;
 
 	const fake = new FakeSegmind();
 	const smtp = await startSmtpSink();
@@ -125,7 +135,7 @@ async function main() {
 		tmp,
 		pack,
 		fake,
-		fakeDir, // parts that need a fake of their own (the soak) construct it from here
+		fakeModule, // the fake's exports, for the parts that need a fake of their own (soak, rate-queue)
 		smtp,
 		// prompts-to-disk.json writes to /tmp/flux-art/<request_id>.<ext>: run it as shipped.
 		diskFolder: '/tmp/flux-art',

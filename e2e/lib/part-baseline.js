@@ -19,6 +19,16 @@ const {
 } = require('./workflows');
 const { ok, equal } = require('./check');
 const { prepareN8n } = require('./env');
+const {
+	BASELINE_JOB_MS,
+	LOOP_WAIT_SECONDS,
+	checkFluxItem,
+	executionMs,
+	expectSuccess,
+	fakeCounts,
+	itemsOf,
+	runsOf,
+} = require('./scenarios');
 const { seconds } = require('./text');
 
 const PROMPTS = [
@@ -57,16 +67,6 @@ function baselinePart() {
 		name: 'baseline',
 		title: `node vs hand-built loop, ${PROMPTS.length} prompts, n8n ${N8N_VERSION}`,
 		async run(shared) {
-			const {
-				BASELINE_JOB_MS,
-				LOOP_WAIT_SECONDS,
-				expectSuccess,
-				itemsOf,
-				runsOf,
-				executionMs,
-				fakeCounts,
-				checkFluxItem,
-			} = require('./scenarios');
 			const { fake } = shared;
 			// The same n8n as the CLI part when it ran (its user folder already has the credentials).
 			const instance =

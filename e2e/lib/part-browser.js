@@ -16,6 +16,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { chromium } = require('playwright-core');
+const { version: PLAYWRIGHT_VERSION } = require('playwright-core/package.json');
+
 const { E2E_DIR, REPO_DIR, log } = require('./setup');
 const { ownerLogin } = require('./n8n-rest');
 const { prepareN8n, versionsOf } = require('./env');
@@ -50,7 +53,6 @@ const STEPS = 16; // per version
 const VIEWPORT = { width: 1280, height: 800 };
 /** Chromium with a fresh profile, the login cookie, and every request off 127.0.0.1 refused. */
 async function launchBrowser(workDir, cookie, offHost) {
-	const { chromium } = require('playwright-core');
 	const userDataDir = path.join(workDir, 'chromium-profile');
 	fs.mkdirSync(userDataDir, { recursive: true });
 	const context = await chromium.launchPersistentContext(userDataDir, {
@@ -222,7 +224,7 @@ function browserPart() {
 			if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}`);
 			const checks = [];
 			const lines = [
-				`${CHROMIUM}, playwright-core ${require('playwright-core/package.json').version}${apt.installed.length ? `; apt-get install ${apt.installed.join(' ')}: ${seconds(apt.ms)}` : ''}; owner through POST /rest/owner/setup, cookie from POST /rest/login`,
+				`${CHROMIUM}, playwright-core ${PLAYWRIGHT_VERSION}${apt.installed.length ? `; apt-get install ${apt.installed.join(' ')}: ${seconds(apt.ms)}` : ''}; owner through POST /rest/owner/setup, cookie from POST /rest/login`,
 			];
 			for (const version of versions) {
 				const started = Date.now();

@@ -5,9 +5,12 @@
  */
 const path = require('node:path');
 
+const axios = require('axios');
+
 const { N8N_VERSION, REPO_DIR, log } = require('./setup');
 const { prepareN8n, versionsOf } = require('./env');
 const { freePort, run } = require('./proc');
+const { BASELINE_JOB_MS, LOOP_WAIT_SECONDS, SCENARIOS, workflowsFor } = require('./scenarios');
 const { seconds } = require('./text');
 
 /** Runs scenarios one after the other; a failure is recorded and the next one still runs. */
@@ -49,6 +52,7 @@ async function scenarioContext(shared, instance) {
 		n8n: instance.n8n,
 		httpPort: await freePort(),
 		credentials: instance.credentials,
+		axios,
 	};
 }
 
@@ -58,12 +62,6 @@ function cliPart(version) {
 		title: `CLI workflows on n8n ${version}`,
 		version,
 		async run(shared) {
-			const {
-				SCENARIOS,
-				workflowsFor,
-				BASELINE_JOB_MS,
-				LOOP_WAIT_SECONDS,
-			} = require('./scenarios');
 			const instance = await prepareN8n(shared, { label: `cli-${version}`, version });
 			const ctx = await scenarioContext(shared, instance);
 			const importStarted = Date.now();

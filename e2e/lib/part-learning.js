@@ -17,6 +17,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
+const { isDeepStrictEqual } = require('node:util');
+
+const axios = require('axios');
 
 const { N8N_VERSION, log } = require('./setup');
 const { chain, fluxNode, manualTrigger, node, workflow } = require('./workflows');
@@ -24,6 +27,14 @@ const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
 const { executionsLogged } = require('./queue-mode');
+const { startQueueRedis } = require('./redis');
+const {
+	binaryBytes,
+	checkKeyPlacement,
+	expectSuccess,
+	itemsOf,
+	waitForWebhook,
+} = require('./scenarios');
 const { readDatabase } = require('./sqlite');
 const { seconds, tail } = require('./text');
 
@@ -322,14 +333,6 @@ function writeLogs(instance, daemons) {
 
 /** 1, 2, 4: regular mode. `n8n execute` first, then `n8n start` with schedule and webhook. */
 async function regularMode(shared, lines) {
-	const axios = require('axios');
-	const {
-		waitForWebhook,
-		expectSuccess,
-		itemsOf,
-		binaryBytes,
-		checkKeyPlacement,
-	} = require('./scenarios');
 	const { fake } = shared;
 	const instance = await prepareN8n(shared, { label: 'learning' });
 	const { n8n } = instance;
@@ -445,7 +448,7 @@ async function regularMode(shared, lines) {
 	const storedAfter = after && after[STATIC_KEY] && after[STATIC_KEY].jobDurationsMs;
 	const list = storedAfter && storedAfter[SEGMIND_IDS.manual];
 	let saved;
-	if (isEqual(after, seededBefore)) saved = 'not saved (static data as imported)';
+	if (isDeepStrictEqual(after, seededBefore)) saved = 'not saved (static data as imported)';
 	else {
 		// Saved: bounded to 50, the oldest seeded value dropped, this job's duration last.
 		equal(Object.keys(storedAfter), [SEGMIND_IDS.manual], `${manualWhat}: Segmind IDs stored`);
@@ -467,15 +470,10 @@ async function regularMode(shared, lines) {
 	return checks;
 }
 
-const isEqual = (a, b) => require('node:util').isDeepStrictEqual(a, b);
-
 /** 3. Queue mode: Redis, a main and one worker; webhook calls in sequence. */
 async function queueMode(shared, lines) {
-	const axios = require('axios');
-	const { waitForWebhook, checkKeyPlacement } = require('./scenarios');
 	const { fake } = shared;
 	const what = 'learning: webhook in sequence, queue mode (worker)';
-	const { startQueueRedis } = require('./redis');
 	const { apt, redis, env: queueEnv } = await startQueueRedis(shared.tmp, log);
 	const daemons = [];
 	try {

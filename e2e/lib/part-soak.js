@@ -18,11 +18,17 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const axios = require('axios');
+
 const { N8N_VERSION, log } = require('./setup');
 const { prepareN8n } = require('./env');
+const { startPostgres, connect } = require('./postgres');
 const { freePort } = require('./proc');
+const { startQueueRedis } = require('./redis');
+const { waitForWebhook } = require('./scenarios');
 const { seconds } = require('./text');
 const { drawLoad, promptsFor, fakeHooks } = require('./soak-faults');
+const { report } = require('./soak-report');
 const { soakWorkflow, runPhase } = require('./soak-run');
 
 const SIZES = {
@@ -59,11 +65,7 @@ function soakPart(defaultSize = 'small') {
 		name: 'soak',
 		title: `${size === 'full' ? 'full ' : ''}soak on n8n ${N8N_VERSION}: queue mode on PostgreSQL, injected faults`,
 		async run(shared) {
-			const axios = require('axios');
-			const { startPostgres, connect } = require('./postgres');
-			const { startQueueRedis } = require('./redis');
-			const { FakeSegmind } = require(shared.fakeDir);
-			const { report } = require('./soak-report');
+			const { FakeSegmind } = shared.fakeModule;
 			const seed = soakSeed();
 			log(`soak: seed ${seed} (E2E_SOAK_SEED=${seed} or --seed=${seed} repeats this load)`);
 
@@ -134,7 +136,6 @@ function soakPart(defaultSize = 'small') {
 				daemons.push(main);
 				const workers = [];
 				client = await connect(instance.install.dir, pg.connection);
-				const { waitForWebhook } = require('./scenarios');
 				for (const phase of phases) {
 					while (workers.length < phase.workers) {
 						const index = workers.length + 1;

@@ -19,12 +19,16 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
+const axios = require('axios');
+
 const { N8N_VERSION, log } = require('./setup');
 const { chain, codeNode, fluxNode, manualTrigger, node, workflow } = require('./workflows');
 const { ok, equal } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
 const { executionsLogged } = require('./queue-mode');
+const { startQueueRedis } = require('./redis');
+const { binaryBytes, expectSuccess, itemsOf, waitForWebhook } = require('./scenarios');
 const { readDatabase } = require('./sqlite');
 const { seconds, tail } = require('./text');
 
@@ -139,12 +143,9 @@ function workerKillPart() {
 		name: 'worker-kill',
 		title: `a queue-mode worker killed mid-wait on n8n ${N8N_VERSION}`,
 		async run(shared) {
-			const axios = require('axios');
-			const { waitForWebhook, expectSuccess, itemsOf, binaryBytes } = require('./scenarios');
 			const { fake } = shared;
 			const what = 'worker-kill';
 			const lines = [];
-			const { startQueueRedis } = require('./redis');
 			const { redis, env: queueEnv } = await startQueueRedis(shared.tmp, log);
 			const daemons = [];
 			const killedGroups = [];
