@@ -101,6 +101,101 @@ function versionResult(part) {
 	return `${part.name} (Node ${node}): ${passed} passed${failed ? `, ${failed} failed` : ''}`;
 }
 
+/** Runs one part; a part that throws counts as one failed check. */
+async function runPart(name, shared) {
+	const part = partFor(name);
+	const started = Date.now();
+	log(`==== part ${name}: ${part.title}`);
+	let outcome;
+	try {
+		outcome = await part.run(shared);
+	} catch (error) {
+		log(
+			`FAIL part ${name} could not run:\n    ${String(error.stack || error)
+				.split('\n')
+				.join('\n    ')}`,
+		);
+		outcome = {
+			checks: [{ name: `part ${name}`, ok: false, ms: Date.now() - started, error }],
+			lines: [],
+			expected: 1,
+		};
+	}
+	const ms = Date.now() - started;
+	shared.results[name] = outcome;
+	if (outcome.instance) shared.instances[name] = outcome.instance;
+	log(`==== part ${name} done in ${seconds(ms)}`);
+	return { name, title: part.title, ms, ...outcome };
+}
+
+/** Each part's lines, the timings, the failures, the JSON lines, and the closing count. */
+function summary(parts, shared, { pack, own, buildMs, runStarted }) {
+	const checks = parts.flatMap((p) => p.checks);
+	const passed = checks.filter((c) => c.ok).length;
+	const failed = checks.length - passed;
+	const out = [];
+	out.push('');
+	out.push('==== n8n-nodes-segmind e2e: summary ====');
+	out.push(
+		`package: ${pack.name}@${pack.version} from npm pack (${pack.files.length} files); suite on Node ${process.version}`,
+	);
+	out.push(
+		`setup: e2e helpers ${own.installed ? `npm ci ${seconds(own.ms)}` : 'up to date'}; build+pack ${seconds(buildMs)}${process.env.E2E_SKIP_BUILD === '1' ? ' (E2E_SKIP_BUILD=1: dist/ as it was)' : ''}`,
+	);
+	for (const p of parts) {
+		const partPassed = p.checks.filter((c) => c.ok).length;
+		out.push('');
+		out.push(
+			`-- ${p.name} (${p.title}): ${seconds(p.ms)}, ${partPassed}/${p.checks.length} checks passed`,
+		);
+		for (const line of p.lines) out.push(`   ${line}`);
+		if (p.lines.length === 0)
+			for (const c of p.checks)
+				out.push(`   ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}${c.ok && c.note ? `: ${c.note}` : ''}`);
+	}
+	out.push('');
+	out.push(`timings per part: ${parts.map((p) => `${p.name} ${seconds(p.ms)}`).join(', ')}`);
+	out.push(`total time: ${seconds(Date.now() - runStarted)}`);
+	const baseline = shared.results.baseline && shared.results.baseline.json;
+	if (baseline) out.push(JSON.stringify(baseline));
+	for (const c of checks.filter((x) => !x.ok))
+		out.push(`FAILED: ${c.name}: ${String(c.error && c.error.message).split('\n')[0]}`);
+	const versions = parts.filter((p) => p.name.startsWith('cli-'));
+	if (versions.length > 0) out.push(`n8n versions: ${versions.map(versionResult).join('; ')}`);
+	out.push(`e2e: ${passed} passed, ${failed} failed`);
+	// Its figures as one JSON line: last of all for `npm run soak`, else beside the baseline's.
+	const soak = shared.results.soak && shared.results.soak.json;
+	if (soak)
+		out.splice(
+			process.argv.includes('--soak') ? out.length : out.length - 1,
+			0,
+			JSON.stringify(soak),
+		);
+	return out;
+}
+
+/** Whether the run passed: no check failed, and every part ran as many as it expected. */
+function passedAll(parts) {
+	const checks = parts.flatMap((p) => p.checks);
+	const expected = parts.reduce((s, p) => s + (p.expected || p.checks.length), 0);
+	return checks.every((c) => c.ok) && checks.length >= expected;
+}
+
+/** Undoes what the run left: files, the parts' clean-ups (last first), the fakes, processes. */
+async function cleanUp(shared, fake, smtp) {
+	for (const file of shared.filesToRemove) fs.rmSync(file, { force: true });
+	for (const step of shared.cleanup.reverse()) {
+		try {
+			await step();
+		} catch {
+			/* best effort */
+		}
+	}
+	await fake.stop().catch(() => {});
+	await smtp.stop();
+	killAll();
+}
+
 async function main() {
 	const runStarted = Date.now();
 	const partNames = selectedParts(process.argv.slice(2));
@@ -144,96 +239,19 @@ async function main() {
 		instances: {}, // part name -> the n8n instance it prepared (the baseline reuses cli-2.8.4's)
 		results: {}, // part name -> what it returned
 	};
-	const parts = [];
 	try {
 		await fake.start();
 		const createdDiskFolder = !fs.existsSync(shared.diskFolder);
 		fs.mkdirSync(shared.diskFolder, { recursive: true });
 		if (createdDiskFolder) shared.cleanup.push(() => fs.rmdirSync(shared.diskFolder)); // only if empty again
 
-		for (const name of partNames) {
-			const part = partFor(name);
-			const started = Date.now();
-			log(`==== part ${name}: ${part.title}`);
-			let outcome;
-			try {
-				outcome = await part.run(shared);
-			} catch (error) {
-				log(
-					`FAIL part ${name} could not run:\n    ${String(error.stack || error)
-						.split('\n')
-						.join('\n    ')}`,
-				);
-				outcome = {
-					checks: [{ name: `part ${name}`, ok: false, ms: Date.now() - started, error }],
-					lines: [],
-					expected: 1,
-				};
-			}
-			const ms = Date.now() - started;
-			shared.results[name] = outcome;
-			if (outcome.instance) shared.instances[name] = outcome.instance;
-			parts.push({ name, title: part.title, ms, ...outcome });
-			log(`==== part ${name} done in ${seconds(ms)}`);
-		}
-
-		// Summary.
-		const checks = parts.flatMap((p) => p.checks);
-		const passed = checks.filter((c) => c.ok).length;
-		const failed = checks.length - passed;
-		const expected = parts.reduce((s, p) => s + (p.expected || p.checks.length), 0);
-		const out = [];
-		out.push('');
-		out.push('==== n8n-nodes-segmind e2e: summary ====');
-		out.push(
-			`package: ${pack.name}@${pack.version} from npm pack (${pack.files.length} files); suite on Node ${process.version}`,
-		);
-		out.push(
-			`setup: e2e helpers ${own.installed ? `npm ci ${seconds(own.ms)}` : 'up to date'}; build+pack ${seconds(buildMs)}${process.env.E2E_SKIP_BUILD === '1' ? ' (E2E_SKIP_BUILD=1: dist/ as it was)' : ''}`,
-		);
-		for (const p of parts) {
-			const partPassed = p.checks.filter((c) => c.ok).length;
-			out.push('');
-			out.push(
-				`-- ${p.name} (${p.title}): ${seconds(p.ms)}, ${partPassed}/${p.checks.length} checks passed`,
-			);
-			for (const line of p.lines) out.push(`   ${line}`);
-			if (p.lines.length === 0)
-				for (const c of p.checks)
-					out.push(`   ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}${c.ok && c.note ? `: ${c.note}` : ''}`);
-		}
-		out.push('');
-		out.push(`timings per part: ${parts.map((p) => `${p.name} ${seconds(p.ms)}`).join(', ')}`);
-		out.push(`total time: ${seconds(Date.now() - runStarted)}`);
-		const baseline = shared.results.baseline && shared.results.baseline.json;
-		if (baseline) out.push(JSON.stringify(baseline));
-		for (const c of checks.filter((x) => !x.ok))
-			out.push(`FAILED: ${c.name}: ${String(c.error && c.error.message).split('\n')[0]}`);
-		const versions = parts.filter((p) => p.name.startsWith('cli-'));
-		if (versions.length > 0) out.push(`n8n versions: ${versions.map(versionResult).join('; ')}`);
-		out.push(`e2e: ${passed} passed, ${failed} failed`);
-		// Its figures as one JSON line: last of all for `npm run soak`, else beside the baseline's.
-		const soak = shared.results.soak && shared.results.soak.json;
-		if (soak)
-			out.splice(
-				process.argv.includes('--soak') ? out.length : out.length - 1,
-				0,
-				JSON.stringify(soak),
-			);
+		const parts = [];
+		for (const name of partNames) parts.push(await runPart(name, shared));
+		const out = summary(parts, shared, { pack, own, buildMs, runStarted });
 		process.stdout.write(`${out.join('\n')}\n`);
-		process.exitCode = failed === 0 && checks.length >= expected ? 0 : 1;
+		process.exitCode = passedAll(parts) ? 0 : 1;
 	} finally {
-		for (const file of shared.filesToRemove) fs.rmSync(file, { force: true });
-		for (const step of shared.cleanup.reverse()) {
-			try {
-				await step();
-			} catch {
-				/* best effort */
-			}
-		}
-		await fake.stop().catch(() => {});
-		await smtp.stop();
-		killAll();
+		await cleanUp(shared, fake, smtp);
 	}
 }
 
