@@ -1,3 +1,5 @@
+/// <reference types="jest" />
+// The reference: tsconfig.dev.json compiles this folder into .build/ without jest's types.
 /** The set-up the fake server's own tests share (not part of its public API). */
 import { FakeSegmind } from './server';
 import type { FakeSegmindOptions } from './types';
