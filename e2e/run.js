@@ -67,18 +67,27 @@ function selectedParts(argv) {
 	return parts;
 }
 
+/**
+ * How each part is made, its module loaded only when it runs: parts need e2e/node_modules, which
+ * ensureOwnDependencies installs first (knip follows these: lib/part-*.js are its entries).
+ */
+const cliPart = (version) => require('./lib/part-cli').cliPart(version);
+const PARTS = {
+	baseline: () => require('./lib/part-baseline').baselinePart(),
+	queue: () => require('./lib/part-queue').queuePart(),
+	'rate-queue': () => require('./lib/part-rate-queue').rateQueuePart(),
+	learning: () => require('./lib/part-learning').learningPart(),
+	'worker-kill': () => require('./lib/part-worker-kill').workerKillPart(),
+	soak: () =>
+		require('./lib/part-soak').soakPart(process.argv.includes('--soak') ? 'full' : 'small'),
+	agent: () => require('./lib/part-agent').agentPart(),
+	mcp: () => require('./lib/part-mcp').mcpPart(),
+	browser: () => require('./lib/part-browser').browserPart(),
+};
+/** The SMTP sink, also from e2e/node_modules. */
 function partFor(name) {
-	if (name.startsWith('cli-')) return require('./lib/part-cli').cliPart(name.slice(4));
-	if (name === 'baseline') return require('./lib/part-baseline').baselinePart();
-	if (name === 'queue') return require('./lib/part-queue').queuePart();
-	if (name === 'rate-queue') return require('./lib/part-rate-queue').rateQueuePart();
-	if (name === 'learning') return require('./lib/part-learning').learningPart();
-	if (name === 'worker-kill') return require('./lib/part-worker-kill').workerKillPart();
-	if (name === 'soak')
-		return require('./lib/part-soak').soakPart(process.argv.includes('--soak') ? 'full' : 'small');
-	if (name === 'agent') return require('./lib/part-agent').agentPart();
-	if (name === 'mcp') return require('./lib/part-mcp').mcpPart();
-	if (name === 'browser') return require('./lib/part-browser').browserPart();
+	if (name.startsWith('cli-')) return cliPart(name.slice(4));
+	if (PARTS[name]) return PARTS[name]();
 	throw new Error(`unknown part ${name}`);
 }
 
@@ -90,6 +99,101 @@ function versionResult(part) {
 	const failed = part.checks.length - passed;
 	const node = install.node ? install.node.version : process.versions.node;
 	return `${part.name} (Node ${node}): ${passed} passed${failed ? `, ${failed} failed` : ''}`;
+}
+
+/** Runs one part; a part that throws counts as one failed check. */
+async function runPart(name, shared) {
+	const part = partFor(name);
+	const started = Date.now();
+	log(`==== part ${name}: ${part.title}`);
+	let outcome;
+	try {
+		outcome = await part.run(shared);
+	} catch (error) {
+		log(
+			`FAIL part ${name} could not run:\n    ${String(error.stack || error)
+				.split('\n')
+				.join('\n    ')}`,
+		);
+		outcome = {
+			checks: [{ name: `part ${name}`, ok: false, ms: Date.now() - started, error }],
+			lines: [],
+			expected: 1,
+		};
+	}
+	const ms = Date.now() - started;
+	shared.results[name] = outcome;
+	if (outcome.instance) shared.instances[name] = outcome.instance;
+	log(`==== part ${name} done in ${seconds(ms)}`);
+	return { name, title: part.title, ms, ...outcome };
+}
+
+/** Each part's lines, the timings, the failures, the JSON lines, and the closing count. */
+function summary(parts, shared, { pack, own, buildMs, runStarted }) {
+	const checks = parts.flatMap((p) => p.checks);
+	const passed = checks.filter((c) => c.ok).length;
+	const failed = checks.length - passed;
+	const out = [];
+	out.push('');
+	out.push('==== n8n-nodes-segmind e2e: summary ====');
+	out.push(
+		`package: ${pack.name}@${pack.version} from npm pack (${pack.files.length} files); suite on Node ${process.version}`,
+	);
+	out.push(
+		`setup: e2e helpers ${own.installed ? `npm ci ${seconds(own.ms)}` : 'up to date'}; build+pack ${seconds(buildMs)}${process.env.E2E_SKIP_BUILD === '1' ? ' (E2E_SKIP_BUILD=1: dist/ as it was)' : ''}`,
+	);
+	for (const p of parts) {
+		const partPassed = p.checks.filter((c) => c.ok).length;
+		out.push('');
+		out.push(
+			`-- ${p.name} (${p.title}): ${seconds(p.ms)}, ${partPassed}/${p.checks.length} checks passed`,
+		);
+		for (const line of p.lines) out.push(`   ${line}`);
+		if (p.lines.length === 0)
+			for (const c of p.checks)
+				out.push(`   ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}${c.ok && c.note ? `: ${c.note}` : ''}`);
+	}
+	out.push('');
+	out.push(`timings per part: ${parts.map((p) => `${p.name} ${seconds(p.ms)}`).join(', ')}`);
+	out.push(`total time: ${seconds(Date.now() - runStarted)}`);
+	const baseline = shared.results.baseline && shared.results.baseline.json;
+	if (baseline) out.push(JSON.stringify(baseline));
+	for (const c of checks.filter((x) => !x.ok))
+		out.push(`FAILED: ${c.name}: ${String(c.error && c.error.message).split('\n')[0]}`);
+	const versions = parts.filter((p) => p.name.startsWith('cli-'));
+	if (versions.length > 0) out.push(`n8n versions: ${versions.map(versionResult).join('; ')}`);
+	out.push(`e2e: ${passed} passed, ${failed} failed`);
+	// Its figures as one JSON line: last of all for `npm run soak`, else beside the baseline's.
+	const soak = shared.results.soak && shared.results.soak.json;
+	if (soak)
+		out.splice(
+			process.argv.includes('--soak') ? out.length : out.length - 1,
+			0,
+			JSON.stringify(soak),
+		);
+	return out;
+}
+
+/** Whether the run passed: no check failed, and every part ran as many as it expected. */
+function passedAll(parts) {
+	const checks = parts.flatMap((p) => p.checks);
+	const expected = parts.reduce((s, p) => s + (p.expected || p.checks.length), 0);
+	return checks.every((c) => c.ok) && checks.length >= expected;
+}
+
+/** Undoes what the run left: files, the parts' clean-ups (last first), the fakes, processes. */
+async function cleanUp(shared, fake, smtp) {
+	for (const file of shared.filesToRemove) fs.rmSync(file, { force: true });
+	for (const step of shared.cleanup.reverse()) {
+		try {
+			await step();
+		} catch {
+			/* best effort */
+		}
+	}
+	await fake.stop().catch(() => {});
+	await smtp.stop();
+	killAll();
 }
 
 async function main() {
@@ -117,7 +221,8 @@ async function main() {
 
 	// Required only now: they live in e2e/node_modules, and the fake is the copy of .build/'s.
 	const { startSmtpSink } = require('./lib/smtp-sink');
-	const { FakeSegmind } = require(fakeDir);
+	const fakeModule = require(fakeDir);
+	const { FakeSegmind } = fakeModule;
 
 	const fake = new FakeSegmind();
 	const smtp = await startSmtpSink();
@@ -125,7 +230,7 @@ async function main() {
 		tmp,
 		pack,
 		fake,
-		fakeDir, // parts that need a fake of their own (the soak) construct it from here
+		fakeModule, // the fake's exports, for the parts that need a fake of their own (soak, rate-queue)
 		smtp,
 		// prompts-to-disk.json writes to /tmp/flux-art/<request_id>.<ext>: run it as shipped.
 		diskFolder: '/tmp/flux-art',
@@ -134,96 +239,19 @@ async function main() {
 		instances: {}, // part name -> the n8n instance it prepared (the baseline reuses cli-2.8.4's)
 		results: {}, // part name -> what it returned
 	};
-	const parts = [];
 	try {
 		await fake.start();
 		const createdDiskFolder = !fs.existsSync(shared.diskFolder);
 		fs.mkdirSync(shared.diskFolder, { recursive: true });
 		if (createdDiskFolder) shared.cleanup.push(() => fs.rmdirSync(shared.diskFolder)); // only if empty again
 
-		for (const name of partNames) {
-			const part = partFor(name);
-			const started = Date.now();
-			log(`==== part ${name}: ${part.title}`);
-			let outcome;
-			try {
-				outcome = await part.run(shared);
-			} catch (error) {
-				log(
-					`FAIL part ${name} could not run:\n    ${String(error.stack || error)
-						.split('\n')
-						.join('\n    ')}`,
-				);
-				outcome = {
-					checks: [{ name: `part ${name}`, ok: false, ms: Date.now() - started, error }],
-					lines: [],
-					expected: 1,
-				};
-			}
-			const ms = Date.now() - started;
-			shared.results[name] = outcome;
-			if (outcome.instance) shared.instances[name] = outcome.instance;
-			parts.push({ name, title: part.title, ms, ...outcome });
-			log(`==== part ${name} done in ${seconds(ms)}`);
-		}
-
-		// Summary.
-		const checks = parts.flatMap((p) => p.checks);
-		const passed = checks.filter((c) => c.ok).length;
-		const failed = checks.length - passed;
-		const expected = parts.reduce((s, p) => s + (p.expected || p.checks.length), 0);
-		const out = [];
-		out.push('');
-		out.push('==== n8n-nodes-segmind e2e: summary ====');
-		out.push(
-			`package: ${pack.name}@${pack.version} from npm pack (${pack.files.length} files); suite on Node ${process.version}`,
-		);
-		out.push(
-			`setup: e2e helpers ${own.installed ? `npm ci ${seconds(own.ms)}` : 'up to date'}; build+pack ${seconds(buildMs)}${process.env.E2E_SKIP_BUILD === '1' ? ' (E2E_SKIP_BUILD=1: dist/ as it was)' : ''}`,
-		);
-		for (const p of parts) {
-			const partPassed = p.checks.filter((c) => c.ok).length;
-			out.push('');
-			out.push(
-				`-- ${p.name} (${p.title}): ${seconds(p.ms)}, ${partPassed}/${p.checks.length} checks passed`,
-			);
-			for (const line of p.lines) out.push(`   ${line}`);
-			if (p.lines.length === 0)
-				for (const c of p.checks)
-					out.push(`   ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}${c.ok && c.note ? `: ${c.note}` : ''}`);
-		}
-		out.push('');
-		out.push(`timings per part: ${parts.map((p) => `${p.name} ${seconds(p.ms)}`).join(', ')}`);
-		out.push(`total time: ${seconds(Date.now() - runStarted)}`);
-		const baseline = shared.results.baseline && shared.results.baseline.json;
-		if (baseline) out.push(JSON.stringify(baseline));
-		for (const c of checks.filter((x) => !x.ok))
-			out.push(`FAILED: ${c.name}: ${String(c.error && c.error.message).split('\n')[0]}`);
-		const versions = parts.filter((p) => p.name.startsWith('cli-'));
-		if (versions.length > 0) out.push(`n8n versions: ${versions.map(versionResult).join('; ')}`);
-		out.push(`e2e: ${passed} passed, ${failed} failed`);
-		// Its figures as one JSON line: last of all for `npm run soak`, else beside the baseline's.
-		const soak = shared.results.soak && shared.results.soak.json;
-		if (soak)
-			out.splice(
-				process.argv.includes('--soak') ? out.length : out.length - 1,
-				0,
-				JSON.stringify(soak),
-			);
+		const parts = [];
+		for (const name of partNames) parts.push(await runPart(name, shared));
+		const out = summary(parts, shared, { pack, own, buildMs, runStarted });
 		process.stdout.write(`${out.join('\n')}\n`);
-		process.exitCode = failed === 0 && checks.length >= expected ? 0 : 1;
+		process.exitCode = passedAll(parts) ? 0 : 1;
 	} finally {
-		for (const file of shared.filesToRemove) fs.rmSync(file, { force: true });
-		for (const step of shared.cleanup.reverse()) {
-			try {
-				await step();
-			} catch {
-				/* best effort */
-			}
-		}
-		await fake.stop().catch(() => {});
-		await smtp.stop();
-		killAll();
+		await cleanUp(shared, fake, smtp);
 	}
 }
 

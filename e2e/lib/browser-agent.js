@@ -8,10 +8,10 @@
  */
 const path = require('node:path');
 
+const { drawScript } = require('./agent-scripts');
 const { ok, equal } = require('./check');
 const { REPO_DIR } = require('./setup');
 const { restClient } = require('./n8n-rest');
-const { drawScript } = require('./part-agent');
 const { example } = require('./workflows');
 const { oneLine, waitFor, openNode, closeNode, dismissToasts } = require('./browser-ui');
 

@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { N8N_VERSION, ensureN8n, installIntoUserFolder } = require('./setup');
+const { N8n } = require('./n8n');
 const { freePort } = require('./proc');
 
 const CREDENTIALS = {
@@ -33,7 +34,6 @@ async function prepareN8n(
 	shared,
 	{ label, version = N8N_VERSION, extraEnv = {}, importCredentials = true },
 ) {
-	const { N8n } = require('./n8n');
 	const started = Date.now();
 	const install = await n8nInstall(version);
 	const installMs = Date.now() - started;

@@ -5,6 +5,7 @@
  * One throw-away user folder per run; every command gets the same environment.
  */
 const fs = require('node:fs');
+const http = require('node:http');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
@@ -202,7 +203,6 @@ class N8n {
 }
 
 function isReady(url) {
-	const http = require('node:http');
 	return new Promise((resolve) => {
 		const request = http.get(url, { timeout: 2000 }, (response) => {
 			response.resume();

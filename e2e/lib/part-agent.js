@@ -17,7 +17,8 @@ const axios = require('axios');
 const { REPO_DIR } = require('./setup');
 const { ok, equal, includes, show } = require('./check');
 const { prepareN8n, versionsOf, messagesOf } = require('./env');
-const { FakeOpenAi, callTool, reply } = require('./fake-openai');
+const { TOOL_NAME, drawScript, failureScript } = require('./agent-scripts');
+const { FakeOpenAi, callTool } = require('./fake-openai');
 const { ownerLogin, restClient, runningExecution } = require('./n8n-rest');
 const { freePort, timedLines } = require('./proc');
 const { expectSuccess, itemsOf, runsOf, waitForWebhook } = require('./scenarios');
@@ -28,7 +29,6 @@ const VERSIONS = ['2.8.4', '2.41.1'];
 const EXAMPLE = 'agent-draws.json';
 const EXAMPLE_ID = 'SgmFluxAgentDraws';
 const TOOL_NODE = 'Flux Art Generator';
-const TOOL_NAME = /^Flux_Art_Generator$/;
 /** The prompts the fake model chooses (the user asked for "a fox in the snow"). */
 const MODEL_PROMPT = 'a red fox curled up in fresh snow at dawn, watercolor';
 const STOP_PROMPT = 'a lighthouse in a storm, oil painting';
@@ -43,22 +43,6 @@ const WRONG_CREDENTIAL = {
 	name: 'Segmind (wrong key)',
 	type: 'segmindApi',
 };
-
-/** The model calls the tool, then answers with the image URL of the tool's JSON. */
-const drawScript = (prompt) => [
-	callTool(TOOL_NAME, { prompt }),
-	reply((chat) => {
-		const [result] = JSON.parse(chat.toolResult());
-		if (!result || !result.image_output) throw new Error(`no image_output in the tool result`);
-		return `Here is your picture: ${result.image_output}`;
-	}),
-];
-
-/** The model calls the tool, then tells the user what went wrong, in the tool's words. */
-const failureScript = (prompt) => [
-	callTool(TOOL_NAME, { prompt }),
-	reply((chat) => `I could not draw it: ${JSON.parse(chat.toolResult())[0].error}`),
-];
 
 /** The example and its e2e variants, with the run's credentials. */
 function agentWorkflows(credentials) {
@@ -345,4 +329,4 @@ function agentPart() {
 	};
 }
 
-module.exports = { agentPart, drawScript };
+module.exports = { agentPart };

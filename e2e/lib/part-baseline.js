@@ -19,6 +19,16 @@ const {
 } = require('./workflows');
 const { ok, equal } = require('./check');
 const { prepareN8n } = require('./env');
+const {
+	BASELINE_JOB_MS,
+	LOOP_WAIT_SECONDS,
+	checkFluxItem,
+	executionMs,
+	expectSuccess,
+	fakeCounts,
+	itemsOf,
+	runsOf,
+} = require('./scenarios');
 const { seconds } = require('./text');
 
 const PROMPTS = [
@@ -52,21 +62,72 @@ function loopWorkflow(baseUrl, apiKey, waitSeconds) {
 	return loop;
 }
 
+/**
+ * Runs one workflow with the fake's job time BASELINE_JOB_MS and records its figures (or its
+ * failure) as a check; resolves to { wall_ms, requests, execution_bytes } or undefined.
+ */
+async function measure(run, name, id, verify) {
+	const { fake, n8n, checks } = run;
+	const started = Date.now();
+	try {
+		fake.reset();
+		fake.setScenario({ durationMs: BASELINE_JOB_MS });
+		const exec = await n8n.execute(id, { timeoutMs: 300000 });
+		expectSuccess(exec, name);
+		const counts = fakeCounts(fake);
+		const detail = verify(exec, counts);
+		const figure = {
+			wall_ms: executionMs(exec),
+			requests: counts.total,
+			execution_bytes: Buffer.byteLength(JSON.stringify(exec.run), 'utf8'),
+		};
+		checks.push({
+			name: `baseline: ${name}`,
+			ok: true,
+			ms: Date.now() - started,
+			note: `${seconds(figure.wall_ms)}, ${counts.total} requests (${counts.submit} submit, ${counts.poll} poll, ${counts.image} image), ${figure.execution_bytes} B; CLI ${seconds(exec.ms)}${detail ? `; ${detail}` : ''}`,
+		});
+		log(`PASS baseline: ${name}: ${checks[checks.length - 1].note}`);
+		return figure;
+	} catch (error) {
+		checks.push({ name: `baseline: ${name}`, ok: false, ms: Date.now() - started, error });
+		log(
+			`FAIL baseline: ${name}:\n    ${String(error.stack || error)
+				.split('\n')
+				.join('\n    ')}`,
+		);
+		return undefined;
+	}
+}
+
+/** The node's run: every prompt an item with its image, one submit each. */
+function verifyNode(ctx) {
+	return (exec, counts) => {
+		const items = itemsOf(exec, 'Flux Art Generator');
+		equal(items.length, PROMPTS.length, 'node: output items');
+		items.forEach((item, i) => checkFluxItem(ctx, item, i, PROMPTS[i], 'baseline node'));
+		equal(counts.submit, PROMPTS.length, 'node: submits');
+		return `polls per item ${items.map((item) => item.json.polls).join('/')}, images downloaded into binary data`;
+	};
+}
+
+/** The loop's run: every prompt reached Done, COMPLETED, one submit each, no image download. */
+function verifyLoop(exec, counts) {
+	const done = runsOf(exec, 'Done').flatMap(
+		(run) => (run.data && run.data.main && run.data.main[0]) || [],
+	);
+	equal(done.length, PROMPTS.length, 'loop: items that reached Done');
+	for (const item of done) equal(item.json.status, 'COMPLETED', 'loop: Done item status');
+	equal(counts.submit, PROMPTS.length, 'loop: submits');
+	ok(counts.image === 0, 'loop: it downloads no image');
+	return `Wait ${LOOP_WAIT_SECONDS} s ran ${runsOf(exec, 'Wait').length}×, no image download`;
+}
+
 function baselinePart() {
 	return {
 		name: 'baseline',
 		title: `node vs hand-built loop, ${PROMPTS.length} prompts, n8n ${N8N_VERSION}`,
 		async run(shared) {
-			const {
-				BASELINE_JOB_MS,
-				LOOP_WAIT_SECONDS,
-				expectSuccess,
-				itemsOf,
-				runsOf,
-				executionMs,
-				fakeCounts,
-				checkFluxItem,
-			} = require('./scenarios');
 			const { fake } = shared;
 			// The same n8n as the CLI part when it ran (its user folder already has the credentials).
 			const instance =
@@ -83,60 +144,9 @@ function baselinePart() {
 				itemsChecked: 0,
 			};
 			const checks = [];
-			const measure = async (name, id, verify) => {
-				const started = Date.now();
-				try {
-					fake.reset();
-					fake.setScenario({ durationMs: BASELINE_JOB_MS });
-					const exec = await n8n.execute(id, { timeoutMs: 300000 });
-					expectSuccess(exec, name);
-					const counts = fakeCounts(fake);
-					const detail = verify(exec, counts);
-					const figure = {
-						wall_ms: executionMs(exec),
-						requests: counts.total,
-						execution_bytes: Buffer.byteLength(JSON.stringify(exec.run), 'utf8'),
-					};
-					checks.push({
-						name: `baseline: ${name}`,
-						ok: true,
-						ms: Date.now() - started,
-						note: `${seconds(figure.wall_ms)}, ${counts.total} requests (${counts.submit} submit, ${counts.poll} poll, ${counts.image} image), ${figure.execution_bytes} B; CLI ${seconds(exec.ms)}${detail ? `; ${detail}` : ''}`,
-					});
-					log(`PASS baseline: ${name}: ${checks[checks.length - 1].note}`);
-					return figure;
-				} catch (error) {
-					checks.push({ name: `baseline: ${name}`, ok: false, ms: Date.now() - started, error });
-					log(
-						`FAIL baseline: ${name}:\n    ${String(error.stack || error)
-							.split('\n')
-							.join('\n    ')}`,
-					);
-					return undefined;
-				}
-			};
-
-			const node = await measure('Flux Art Generator node', NODE_WF, (exec, counts) => {
-				const items = itemsOf(exec, 'Flux Art Generator');
-				equal(items.length, PROMPTS.length, 'node: output items');
-				items.forEach((item, i) => checkFluxItem(ctx, item, i, PROMPTS[i], 'baseline node'));
-				equal(counts.submit, PROMPTS.length, 'node: submits');
-				return `polls per item ${items.map((item) => item.json.polls).join('/')}, images downloaded into binary data`;
-			});
-			const loop = await measure(
-				'hand-built HTTP Request/Wait/IF loop',
-				LOOP_WF,
-				(exec, counts) => {
-					const done = runsOf(exec, 'Done').flatMap(
-						(run) => (run.data && run.data.main && run.data.main[0]) || [],
-					);
-					equal(done.length, PROMPTS.length, 'loop: items that reached Done');
-					for (const item of done) equal(item.json.status, 'COMPLETED', 'loop: Done item status');
-					equal(counts.submit, PROMPTS.length, 'loop: submits');
-					ok(counts.image === 0, 'loop: it downloads no image');
-					return `Wait ${LOOP_WAIT_SECONDS} s ran ${runsOf(exec, 'Wait').length}×, no image download`;
-				},
-			);
+			const run = { fake, n8n, checks };
+			const node = await measure(run, 'Flux Art Generator node', NODE_WF, verifyNode(ctx));
+			const loop = await measure(run, 'hand-built HTTP Request/Wait/IF loop', LOOP_WF, verifyLoop);
 
 			const json = {
 				n8n_loop_baseline: {

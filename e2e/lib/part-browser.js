@@ -16,11 +16,15 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { chromium } = require('playwright-core');
+const { version: PLAYWRIGHT_VERSION } = require('playwright-core/package.json');
+
 const { E2E_DIR, REPO_DIR, log } = require('./setup');
 const { ownerLogin } = require('./n8n-rest');
 const { prepareN8n, versionsOf } = require('./env');
 const { freePort } = require('./proc');
 const { ensurePackages } = require('./debian');
+const { stepRunner } = require('./steps');
 const { seconds } = require('./text');
 const { panelSteps } = require('./browser-panel');
 const { journeySteps } = require('./browser-journey');
@@ -50,7 +54,6 @@ const STEPS = 16; // per version
 const VIEWPORT = { width: 1280, height: 800 };
 /** Chromium with a fresh profile, the login cookie, and every request off 127.0.0.1 refused. */
 async function launchBrowser(workDir, cookie, offHost) {
-	const { chromium } = require('playwright-core');
 	const userDataDir = path.join(workDir, 'chromium-profile');
 	fs.mkdirSync(userDataDir, { recursive: true });
 	const context = await chromium.launchPersistentContext(userDataDir, {
@@ -81,6 +84,81 @@ async function launchBrowser(workDir, cookie, offHost) {
 	return context;
 }
 
+/** What the page did besides the steps: screenshots, requests refused, errors. */
+function recorder(version) {
+	const shotDir = path.join(SCREENSHOTS, version);
+	fs.rmSync(shotDir, { recursive: true, force: true });
+	fs.mkdirSync(shotDir, { recursive: true });
+	return {
+		version,
+		shotDir,
+		shots: [],
+		docs: [],
+		offHost: [],
+		consoleErrors: [],
+		httpErrors: [], // answers >= 400 from n8n to the page
+		hooks: {}, // onFailure, once the page exists: a screenshot and the page's HTML
+	};
+}
+
+/** The browser's page, its console errors and n8n's error answers recorded. */
+async function openPage(context, rec) {
+	const page = context.pages()[0] || (await context.newPage());
+	page.setDefaultTimeout(45000);
+	page.on('console', (message) => {
+		if (message.type() === 'error') rec.consoleErrors.push(message.text());
+	});
+	page.on('response', (response) => {
+		const url = new URL(response.url());
+		if (response.status() >= 400 && url.hostname === '127.0.0.1')
+			rec.httpErrors.push(`${response.request().method()} ${url.pathname} ${response.status()}`);
+	});
+	return page;
+}
+
+/** shot(name) into e2e/screenshots/<version>/, docShot(file) into docs/images/, onFailure. */
+function cameras(page, rec) {
+	const { shotDir, shots, docs } = rec;
+	const shot = async (name) => {
+		const file = path.join(shotDir, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
+		await page.screenshot({ path: file });
+		shots.push(path.basename(file));
+	};
+	rec.hooks.onFailure = async (name) => {
+		const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+		await shot(`FAILED-${slug}`);
+		fs.writeFileSync(path.join(shotDir, `FAILED-${slug}.html`), await page.content());
+	};
+	// docs/images/ holds one version's screenshots; the other version's stay in e2e/screenshots/.
+	const docShot = async (file) => {
+		if (rec.version !== DOCS_VERSION) return;
+		fs.mkdirSync(DOCS_IMAGES, { recursive: true });
+		await page.screenshot({ path: path.join(DOCS_IMAGES, file) });
+		docs.push(
+			`docs/images/${file} (${Math.round(fs.statSync(path.join(DOCS_IMAGES, file)).size / 1024)} KB)`,
+		);
+	};
+	return { shot, docShot };
+}
+
+/** Each step's result, the screenshots, what was refused and what went wrong on the page. */
+function closingLines(checks, rec) {
+	const { shotDir, shots, docs, offHost, consoleErrors, httpErrors } = rec;
+	const lines = [];
+	for (const c of checks)
+		lines.push(
+			`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.name.replace(/^browser [^:]+: /, '')} (${seconds(c.ms)})${c.ok && c.note ? `: ${c.note}` : ''}`,
+		);
+	if (checks.length < STEPS) lines.push(`  (${STEPS - checks.length} later steps not run)`);
+	lines.push(`  screenshots: ${path.relative(REPO_DIR, shotDir)}/ ${shots.join(', ') || 'none'}`);
+	if (docs.length) lines.push(`  written: ${docs.join(', ')}`);
+	fs.writeFileSync(path.join(shotDir, 'console-errors.txt'), `${consoleErrors.join('\n')}\n`);
+	lines.push(
+		`  requests off 127.0.0.1 blocked: ${offHost.length ? [...new Set(offHost.map((u) => new URL(u).origin))].join(', ') : 'none'}; console errors: ${consoleErrors.length}; HTTP errors from n8n: ${httpErrors.join(', ') || 'none'}`,
+	);
+	return lines;
+}
+
 /** One n8n version's editor, start to end: { checks, lines }. */
 async function editorOf(shared, version) {
 	const checks = [];
@@ -97,69 +175,16 @@ async function editorOf(shared, version) {
 	});
 	const model = await new FakeOpenAi().start(); // the agent's chat model (last steps)
 	const base = daemon.baseUrl;
-	const shotDir = path.join(SCREENSHOTS, version);
-	fs.rmSync(shotDir, { recursive: true, force: true });
-	fs.mkdirSync(shotDir, { recursive: true });
-	const shots = [];
-	const docs = [];
-	const offHost = [];
-	const consoleErrors = [];
-	const httpErrors = []; // answers >= 400 from n8n to the page
+	const rec = recorder(version);
+	const step = stepRunner(`browser ${version}`, checks, rec.hooks);
 	let context;
-	let onFailure; // set once the page exists: a screenshot and the page's HTML
-	const step = async (name, fn) => {
-		const started = Date.now();
-		const label = `browser ${version}: ${name}`;
-		try {
-			const note = await fn();
-			checks.push({ name: label, ok: true, ms: Date.now() - started, note });
-			log(`PASS ${label}${note ? `: ${note}` : ''}`);
-			return true;
-		} catch (error) {
-			checks.push({ name: label, ok: false, ms: Date.now() - started, error });
-			if (onFailure && !error.screenshotTaken) await onFailure(name).catch(() => {});
-			log(
-				`FAIL ${label}:\n    ${String(error.stack || error)
-					.split('\n')
-					.join('\n    ')}`,
-			);
-			return false;
-		}
-	};
 	try {
 		const cookie = await ownerLogin(base);
 		const launched = Date.now();
-		context = await launchBrowser(instance.workDir, cookie, offHost);
+		context = await launchBrowser(instance.workDir, cookie, rec.offHost);
 		const launchMs = Date.now() - launched;
-		const page = context.pages()[0] || (await context.newPage());
-		page.setDefaultTimeout(45000);
-		page.on('console', (message) => {
-			if (message.type() === 'error') consoleErrors.push(message.text());
-		});
-		page.on('response', (response) => {
-			const url = new URL(response.url());
-			if (response.status() >= 400 && url.hostname === '127.0.0.1')
-				httpErrors.push(`${response.request().method()} ${url.pathname} ${response.status()}`);
-		});
-		const shot = async (name) => {
-			const file = path.join(shotDir, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
-			await page.screenshot({ path: file });
-			shots.push(path.basename(file));
-		};
-		onFailure = async (name) => {
-			const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
-			await shot(`FAILED-${slug}`);
-			fs.writeFileSync(path.join(shotDir, `FAILED-${slug}.html`), await page.content());
-		};
-		// docs/images/ holds one version's screenshots; the other version's stay in e2e/screenshots/.
-		const docShot = async (file) => {
-			if (version !== DOCS_VERSION) return;
-			fs.mkdirSync(DOCS_IMAGES, { recursive: true });
-			await page.screenshot({ path: path.join(DOCS_IMAGES, file) });
-			docs.push(
-				`docs/images/${file} (${Math.round(fs.statSync(path.join(DOCS_IMAGES, file)).size / 1024)} KB)`,
-			);
-		};
+		const page = await openPage(context, rec);
+		const { shot, docShot } = cameras(page, rec);
 		const ui = {
 			page,
 			context,
@@ -185,17 +210,7 @@ async function editorOf(shared, version) {
 		await daemon.stop();
 		await model.stop();
 	}
-	for (const c of checks)
-		lines.push(
-			`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.name.replace(/^browser [^:]+: /, '')} (${seconds(c.ms)})${c.ok && c.note ? `: ${c.note}` : ''}`,
-		);
-	if (checks.length < STEPS) lines.push(`  (${STEPS - checks.length} later steps not run)`);
-	lines.push(`  screenshots: ${path.relative(REPO_DIR, shotDir)}/ ${shots.join(', ') || 'none'}`);
-	if (docs.length) lines.push(`  written: ${docs.join(', ')}`);
-	fs.writeFileSync(path.join(shotDir, 'console-errors.txt'), `${consoleErrors.join('\n')}\n`);
-	lines.push(
-		`  requests off 127.0.0.1 blocked: ${offHost.length ? [...new Set(offHost.map((u) => new URL(u).origin))].join(', ') : 'none'}; console errors: ${consoleErrors.length}; HTTP errors from n8n: ${httpErrors.join(', ') || 'none'}`,
-	);
+	lines.push(...closingLines(checks, rec));
 	return { checks, lines };
 }
 
@@ -222,7 +237,7 @@ function browserPart() {
 			if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}`);
 			const checks = [];
 			const lines = [
-				`${CHROMIUM}, playwright-core ${require('playwright-core/package.json').version}${apt.installed.length ? `; apt-get install ${apt.installed.join(' ')}: ${seconds(apt.ms)}` : ''}; owner through POST /rest/owner/setup, cookie from POST /rest/login`,
+				`${CHROMIUM}, playwright-core ${PLAYWRIGHT_VERSION}${apt.installed.length ? `; apt-get install ${apt.installed.join(' ')}: ${seconds(apt.ms)}` : ''}; owner through POST /rest/owner/setup, cookie from POST /rest/login`,
 			];
 			for (const version of versions) {
 				const started = Date.now();

@@ -17,6 +17,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
+const { isDeepStrictEqual } = require('node:util');
+
+const axios = require('axios');
 
 const { N8N_VERSION, log } = require('./setup');
 const { chain, fluxNode, manualTrigger, node, workflow } = require('./workflows');
@@ -24,6 +27,14 @@ const { ok, equal, show } = require('./check');
 const { prepareN8n } = require('./env');
 const { freePort } = require('./proc');
 const { executionsLogged } = require('./queue-mode');
+const { startQueueRedis } = require('./redis');
+const {
+	binaryBytes,
+	checkKeyPlacement,
+	expectSuccess,
+	itemsOf,
+	waitForWebhook,
+} = require('./scenarios');
 const { readDatabase } = require('./sqlite');
 const { seconds, tail } = require('./text');
 
@@ -320,21 +331,16 @@ function writeLogs(instance, daemons) {
 		);
 }
 
-/** 1, 2, 4: regular mode. `n8n execute` first, then `n8n start` with schedule and webhook. */
-async function regularMode(shared, lines) {
-	const axios = require('axios');
-	const {
-		waitForWebhook,
-		expectSuccess,
-		itemsOf,
-		binaryBytes,
-		checkKeyPlacement,
-	} = require('./scenarios');
+const SCHEDULE_WHAT = `learning: Schedule Trigger every ${SCHEDULE_SECONDS} s (n8n start)`;
+const WEBHOOK_WHAT = 'learning: webhook in sequence (n8n start)';
+const MANUAL_WHAT = 'learning: n8n execute --id (manual)';
+
+/** An n8n of its own with the three workflows; the fake's jobs take JOB_MS. */
+async function prepareRegular(shared) {
 	const { fake } = shared;
 	const instance = await prepareN8n(shared, { label: 'learning' });
-	const { n8n } = instance;
 	const credential = instance.credentials.segmind;
-	await n8n.importWorkflows([
+	await instance.n8n.importWorkflows([
 		scheduleWorkflow(credential),
 		webhookWorkflow(
 			credential,
@@ -345,49 +351,60 @@ async function regularMode(shared, lines) {
 		),
 		manualWorkflow(credential),
 	]);
-	const checks = [];
-	const ctx = { fake, apiKey: fake.apiKey, userFolder: instance.userFolder };
 	fake.reset();
 	fake.setScenario({ durationMs: JOB_MS });
+	return {
+		fake,
+		instance,
+		n8n: instance.n8n,
+		ctx: { fake, apiKey: fake.apiKey, userFolder: instance.userFolder },
+	};
+}
 
-	// 4. `n8n execute --id`: a manual-style run, static data seeded on import.
-	const seededBefore = (await readDatabase(instance)).staticData[IDS.manual];
+/** 4. `n8n execute --id`: a manual-style run, static data seeded on import. */
+async function executeManual(regular) {
+	const { fake, instance, n8n, ctx } = regular;
+	regular.seededBefore = (await readDatabase(instance)).staticData[IDS.manual];
 	equal(
-		seededBefore,
+		regular.seededBefore,
 		{ [STATIC_KEY]: { jobDurationsMs: { [SEGMIND_IDS.manual]: SEEDED } } },
 		'manual: the static data import:workflow stored',
 	);
 	const exec = await n8n.execute(IDS.manual);
-	const manualWhat = 'learning: n8n execute --id (manual)';
-	expectSuccess(exec, manualWhat);
+	expectSuccess(exec, MANUAL_WHAT);
 	const [item] = itemsOf(exec, 'Flux Art Generator');
 	const [manualJob] = timelineOf(fake, SEGMIND_IDS.manual);
-	ok(manualJob && manualJob.latenessMs !== undefined, `${manualWhat}: no finished job at the fake`);
-	equal(item.json.request_id, manualJob.requestId, `${manualWhat}: request_id`);
-	equal(item.json.status, 'COMPLETED', `${manualWhat}: status`);
 	ok(
-		binaryBytes(ctx, item.binary && item.binary.data, manualWhat).equals(
+		manualJob && manualJob.latenessMs !== undefined,
+		`${MANUAL_WHAT}: no finished job at the fake`,
+	);
+	equal(item.json.request_id, manualJob.requestId, `${MANUAL_WHAT}: request_id`);
+	equal(item.json.status, 'COMPLETED', `${MANUAL_WHAT}: status`);
+	ok(
+		binaryBytes(ctx, item.binary && item.binary.data, MANUAL_WHAT).equals(
 			fake.imageBytesFor(manualJob.requestId),
 		),
-		`${manualWhat}: the image n8n stored differs from the fake's`,
+		`${MANUAL_WHAT}: the image n8n stored differs from the fake's`,
 	);
+	regular.manualJob = manualJob;
+}
 
+/** 1 and 2 on one `n8n start`: webhook calls in sequence while the schedule fires. */
+async function runScheduleAndWebhook(regular) {
+	const { fake, instance, n8n } = regular;
 	await n8n.publishWorkflow(IDS.schedule);
 	await n8n.publishWorkflow(IDS.webhook);
 	const daemon = await n8n.start(await freePort(), { label: 'n8n start (learning)' });
 	const started = Date.now();
-	let webhookAnswers;
-	const scheduleWhat = `learning: Schedule Trigger every ${SCHEDULE_SECONDS} s (n8n start)`;
-	const webhookWhat = 'learning: webhook in sequence (n8n start)';
 	try {
 		const url = `${daemon.baseUrl}/webhook/${PATHS.webhook}`;
 		await waitForWebhook(axios, url, 'POST', daemon);
 		// 2. Webhook calls one after the other, while the schedule fires (its own Segmind ID).
-		webhookAnswers = await postInSequence(
+		regular.webhookAnswers = await postInSequence(
 			axios,
 			url,
 			prompts('webhook', WEBHOOK_CALLS),
-			webhookWhat,
+			WEBHOOK_WHAT,
 			[daemon],
 		);
 		// 1. Until the schedule has run SCHEDULE_RUNS times, and its last job was seen done.
@@ -396,10 +413,10 @@ async function regularMode(shared, lines) {
 			const timeline = timelineOf(fake, SEGMIND_IDS.schedule);
 			const last = timeline[timeline.length - 1];
 			if (timeline.length >= SCHEDULE_RUNS && last.latenessMs !== undefined) break;
-			ok(!daemon.exited, `${scheduleWhat}: n8n exited\n${tail(daemon.output())}`);
+			ok(!daemon.exited, `${SCHEDULE_WHAT}: n8n exited\n${tail(daemon.output())}`);
 			ok(
 				Date.now() < deadline,
-				`${scheduleWhat}: ${timeline.length} executions in ${seconds(Date.now() - started)}, expected ${SCHEDULE_RUNS}\n${tail(daemon.output())}`,
+				`${SCHEDULE_WHAT}: ${timeline.length} executions in ${seconds(Date.now() - started)}, expected ${SCHEDULE_RUNS}\n${tail(daemon.output())}`,
 			);
 			await sleep(100);
 		}
@@ -409,50 +426,55 @@ async function regularMode(shared, lines) {
 		writeLogs(instance, [daemon]);
 	}
 	ok(!daemon.output().includes(fake.apiKey), 'learning: the API key appears in the log of n8n');
-	checkKeyPlacement(ctx, 'learning (regular mode)');
-	const db = await readDatabase(instance);
+	checkKeyPlacement(regular.ctx, 'learning (regular mode)');
+}
 
-	// 1. Schedule.
+/** 1. Schedule: learned from one execution to the next, stored, every execution a success. */
+function checkSchedule({ fake }, db, lines) {
 	const scheduled = timelineOf(fake, SEGMIND_IDS.schedule);
-	checkLearning(scheduled, scheduleWhat, SCHEDULE_RUNS);
-	checkExecutions(db.executions, IDS.schedule, 'trigger', scheduled.length, scheduleWhat);
+	checkLearning(scheduled, SCHEDULE_WHAT, SCHEDULE_RUNS);
+	checkExecutions(db.executions, IDS.schedule, 'trigger', scheduled.length, SCHEDULE_WHAT);
 	const scheduleStored = checkStored(
 		db.staticData[IDS.schedule],
 		SEGMIND_IDS.schedule,
 		scheduled,
-		scheduleWhat,
+		SCHEDULE_WHAT,
 	);
 	lines.push(...summaryLine(`schedule every ${SCHEDULE_SECONDS} s`, scheduled, scheduleStored));
-	checks.push({ name: scheduleWhat, ok: true, note: describe(scheduled).first });
+	return { name: SCHEDULE_WHAT, ok: true, note: describe(scheduled).first };
+}
 
-	// 2. Webhook.
+/** 2. Webhook: the answers, the learning, the stored durations. */
+function checkWebhook({ fake, webhookAnswers }, db, lines) {
 	const webhooked = timelineOf(fake, SEGMIND_IDS.webhook);
-	checkAnswers(webhookAnswers, webhooked, SEGMIND_IDS.webhook, webhookWhat);
-	checkLearning(webhooked, webhookWhat, WEBHOOK_CALLS);
-	checkExecutions(db.executions, IDS.webhook, 'webhook', WEBHOOK_CALLS, webhookWhat);
+	checkAnswers(webhookAnswers, webhooked, SEGMIND_IDS.webhook, WEBHOOK_WHAT);
+	checkLearning(webhooked, WEBHOOK_WHAT, WEBHOOK_CALLS);
+	checkExecutions(db.executions, IDS.webhook, 'webhook', WEBHOOK_CALLS, WEBHOOK_WHAT);
 	const webhookStored = checkStored(
 		db.staticData[IDS.webhook],
 		SEGMIND_IDS.webhook,
 		webhooked,
-		webhookWhat,
+		WEBHOOK_WHAT,
 	);
 	lines.push(...summaryLine('webhook ×4 in sequence', webhooked, webhookStored));
-	checks.push({ name: webhookWhat, ok: true, note: describe(webhooked).first });
+	return { name: WEBHOOK_WHAT, ok: true, note: describe(webhooked).first };
+}
 
-	// 4. Manual: what n8n execute did with the static data (either is allowed; it is reported).
-	const [manualExecution] = checkExecutions(db.executions, IDS.manual, 'cli', 1, manualWhat);
+/** 4. Manual: what n8n execute did with the static data (either is allowed; it is reported). */
+function checkManual({ manualJob, seededBefore }, db, lines) {
+	const [manualExecution] = checkExecutions(db.executions, IDS.manual, 'cli', 1, MANUAL_WHAT);
 	const after = db.staticData[IDS.manual];
 	const storedAfter = after && after[STATIC_KEY] && after[STATIC_KEY].jobDurationsMs;
 	const list = storedAfter && storedAfter[SEGMIND_IDS.manual];
 	let saved;
-	if (isEqual(after, seededBefore)) saved = 'not saved (static data as imported)';
+	if (isDeepStrictEqual(after, seededBefore)) saved = 'not saved (static data as imported)';
 	else {
 		// Saved: bounded to 50, the oldest seeded value dropped, this job's duration last.
-		equal(Object.keys(storedAfter), [SEGMIND_IDS.manual], `${manualWhat}: Segmind IDs stored`);
-		equal(list.slice(0, -1), SEEDED.slice(1), `${manualWhat}: the 49 newest seeded durations`);
+		equal(Object.keys(storedAfter), [SEGMIND_IDS.manual], `${MANUAL_WHAT}: Segmind IDs stored`);
+		equal(list.slice(0, -1), SEEDED.slice(1), `${MANUAL_WHAT}: the 49 newest seeded durations`);
 		ok(
 			Math.abs(list[list.length - 1] - manualJob.middleMs) <= STORED_TOLERANCE_MS,
-			`${manualWhat}: the new duration ${list[list.length - 1]}, expected ~${Math.round(manualJob.middleMs)}`,
+			`${MANUAL_WHAT}: the new duration ${list[list.length - 1]}, expected ~${Math.round(manualJob.middleMs)}`,
 		);
 		saved = `saved: 50 durations, the oldest seeded one dropped, ${list[list.length - 1]} ms appended`;
 	}
@@ -463,19 +485,26 @@ async function regularMode(shared, lines) {
 	lines.push(
 		`n8n execute --id (mode "${manualExecution.mode}"), static data seeded with 50 durations of ~3 s: image produced; first poll ${secs2(manualJob.firstPollMs)} s after submit, seen done ${secs2(manualJob.latenessMs)} s after the job's end (polls ${manualJob.offsets.length}): static data ${read}; ${saved}`,
 	);
-	checks.push({ name: manualWhat, ok: true, note: `static data ${read}; ${saved}` });
-	return checks;
+	return { name: MANUAL_WHAT, ok: true, note: `static data ${read}; ${saved}` };
 }
 
-const isEqual = (a, b) => require('node:util').isDeepStrictEqual(a, b);
+/** 1, 2, 4: regular mode. `n8n execute` first, then `n8n start` with schedule and webhook. */
+async function regularMode(shared, lines) {
+	const regular = await prepareRegular(shared);
+	await executeManual(regular);
+	await runScheduleAndWebhook(regular);
+	const db = await readDatabase(regular.instance);
+	return [
+		checkSchedule(regular, db, lines),
+		checkWebhook(regular, db, lines),
+		checkManual(regular, db, lines),
+	];
+}
 
 /** 3. Queue mode: Redis, a main and one worker; webhook calls in sequence. */
 async function queueMode(shared, lines) {
-	const axios = require('axios');
-	const { waitForWebhook, checkKeyPlacement } = require('./scenarios');
 	const { fake } = shared;
 	const what = 'learning: webhook in sequence, queue mode (worker)';
-	const { startQueueRedis } = require('./redis');
 	const { apt, redis, env: queueEnv } = await startQueueRedis(shared.tmp, log);
 	const daemons = [];
 	try {

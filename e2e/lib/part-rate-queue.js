@@ -13,7 +13,6 @@
  * spans at least two of the plan's windows. rate-queue-report.js judges it.
  */
 const crypto = require('node:crypto');
-const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
 const axios = require('axios');
@@ -149,9 +148,8 @@ function rateQueuePart() {
 		name: 'rate-queue',
 		title: `several workers on one rate-limited account: queue mode on n8n ${N8N_VERSION}, ${WORKERS} workers, 50 requests/min`,
 		async run(shared) {
-			// The snapshot of the fake is known only now (run.js copies it into the run's folder).
-			const { FakeSegmind } = require(shared.fakeDir);
-			const { RateWindow } = require(path.join(shared.fakeDir, 'limits'));
+			// The run's snapshot of the fake (run.js copies it into the run's folder and loads it).
+			const { FakeSegmind, RateWindow } = shared.fakeModule;
 			const { seed, plan } = settings();
 			const { runs, durations } = drawLoad(seed);
 			// A key of this run only, never printed: the leak checks look for it everywhere.

@@ -18,11 +18,17 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const axios = require('axios');
+
 const { N8N_VERSION, log } = require('./setup');
 const { prepareN8n } = require('./env');
+const { startPostgres, connect } = require('./postgres');
 const { freePort } = require('./proc');
+const { startQueueRedis } = require('./redis');
+const { waitForWebhook } = require('./scenarios');
 const { seconds } = require('./text');
 const { drawLoad, promptsFor, fakeHooks } = require('./soak-faults');
+const { report } = require('./soak-report');
 const { soakWorkflow, runPhase } = require('./soak-run');
 
 const SIZES = {
@@ -50,6 +56,137 @@ function soakSeed(argv = process.argv) {
 	return crypto.randomBytes(4).readUInt32BE(0);
 }
 
+/** The same load for every phase (durations and faults per slot), with prompts of its own. */
+function planPhases(spec, seed) {
+	const items = spec.phases[0].items;
+	const executions = spec.phases[0].executions;
+	const load = drawLoad({ seed, executions, items });
+	const phases = spec.phases.map((phase, i) => {
+		const tag = `soak ${seed} p${i + 1}`;
+		const prompts = promptsFor(load, tag);
+		return {
+			...phase,
+			index: i + 1,
+			workflowId: `e2eSoakPhase${i + 1}`,
+			path: `flux-soak-${i + 1}`,
+			runs: Array.from({ length: executions }, (_, e) => ({
+				run: `p${i + 1}-e${e}`,
+				prompts: prompts.slice(e * items, (e + 1) * items),
+			})),
+			slots: new Map(prompts.map((prompt, s) => [prompt, load[s]])),
+		};
+	});
+	return { items, phases, slotsByPrompt: new Map(phases.flatMap((p) => [...p.slots])) };
+}
+
+/** PostgreSQL, the soak's own fake, n8n on both with a workflow per phase, published. */
+async function prepareSoak(shared, soak) {
+	soak.pg = await startPostgres({ log });
+	const { pg, redis, fake } = soak;
+	log(
+		`soak: PostgreSQL ${pg.version} on 127.0.0.1:${pg.port} (ready in ${seconds(pg.readyMs)}), redis-server ${redis.version}`,
+	);
+	await fake.start();
+	const instance = await prepareN8n(
+		{ ...shared, fake },
+		{
+			label: 'soak',
+			extraEnv: {
+				...soak.queueEnv,
+				...pg.env,
+				N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+				// More of n8n's own logging for the key to hide in (about 3 lines per item).
+				N8N_LOG_LEVEL: 'debug',
+			},
+		},
+	);
+	soak.instance = instance;
+	const { n8n } = instance;
+	await n8n.importWorkflows(
+		soak.phases.map((p, i) =>
+			soakWorkflow(instance.credentials.segmind, {
+				id: p.workflowId,
+				path: p.path,
+				webhookId: `5e1f0000-0000-4000-8000-00000000000${i + 1}`,
+				items: soak.items,
+			}),
+		),
+	);
+	for (const p of soak.phases) await n8n.publishWorkflow(p.workflowId);
+	soak.setupMs = Date.now() - soak.started;
+}
+
+/** The main, then each phase with its workers (added as the phases need more). */
+async function runPhases(soak) {
+	const { n8n } = soak.instance;
+	const { daemons } = soak;
+	soak.main = await n8n.start(await freePort(), { label: 'n8n start (soak main)' });
+	daemons.push(soak.main);
+	soak.workers = [];
+	const { workers } = soak;
+	soak.client = await connect(soak.instance.install.dir, soak.pg.connection);
+	for (const phase of soak.phases) {
+		while (workers.length < phase.workers) {
+			const index = workers.length + 1;
+			const worker = await n8n.worker({
+				concurrency: 1,
+				label: `n8n worker ${index} (soak)`,
+			});
+			worker.index = index;
+			workers.push(worker);
+			daemons.push(worker);
+		}
+		const url = `${soak.main.baseUrl}/webhook/${phase.path}`;
+		await waitForWebhook(axios, url, 'POST', soak.main);
+		log(
+			`soak: phase ${phase.index}: ${phase.executions} executions × ${phase.items} prompts at once, ${phase.workers} worker(s)`,
+		);
+		const result = await runPhase({
+			axios,
+			url,
+			runs: phase.runs,
+			client: soak.client,
+			workflowId: phase.workflowId,
+			daemons,
+			timeoutMs: 15 * 60 * 1000,
+		});
+		Object.assign(phase, result);
+		log(`soak: phase ${phase.index} done in ${seconds(result.wallMs)}`);
+	}
+	// Workers log "finished" just after the execution is saved.
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
+/** Every daemon's log into the work folder, with the fake's own log (returned). */
+function writeLogs({ instance, daemons, fake, pg, redis }) {
+	for (const d of daemons)
+		fs.writeFileSync(
+			path.join(instance.workDir, `${d.name.replace(/[^\w.-]+/g, '_')}.log`),
+			d.output(),
+		);
+	// The fake's own log (without headers: they carry the key, which is how it checks it).
+	const fakeLog = [
+		...fake.requests.map(
+			(r) => `${new Date(r.time).toISOString()} ${r.host} ${r.method} ${r.path}`,
+		),
+		...fake.injected.map(
+			(i) => `injected ${i.route} ${i.requestId || '-'} ${JSON.stringify(i.response)}`,
+		),
+	].join('\n');
+	fs.writeFileSync(path.join(instance.workDir, 'fake.log'), fakeLog);
+	fs.writeFileSync(path.join(instance.workDir, 'postgres.log'), pg.output());
+	fs.writeFileSync(path.join(instance.workDir, 'redis.log'), redis.output());
+	return fakeLog;
+}
+
+async function cleanUp({ client, daemons, pg, redis, fake }) {
+	if (client) await client.end().catch(() => {});
+	for (const d of [...daemons].reverse()) await d.stop().catch(() => {});
+	if (pg) await pg.stop().catch(() => {});
+	await redis.stop().catch(() => {});
+	await fake.stop().catch(() => {});
+}
+
 function soakPart(defaultSize = 'small') {
 	const size = process.env.E2E_SOAK_SIZE || defaultSize;
 	const spec = SIZES[size];
@@ -59,129 +196,20 @@ function soakPart(defaultSize = 'small') {
 		name: 'soak',
 		title: `${size === 'full' ? 'full ' : ''}soak on n8n ${N8N_VERSION}: queue mode on PostgreSQL, injected faults`,
 		async run(shared) {
-			const axios = require('axios');
-			const { startPostgres, connect } = require('./postgres');
-			const { startQueueRedis } = require('./redis');
-			const { FakeSegmind } = require(shared.fakeDir);
-			const { report } = require('./soak-report');
+			const { FakeSegmind } = shared.fakeModule;
 			const seed = soakSeed();
 			log(`soak: seed ${seed} (E2E_SOAK_SEED=${seed} or --seed=${seed} repeats this load)`);
-
-			// The same load for every phase (durations and faults per slot), with prompts of its own.
-			const items = spec.phases[0].items;
-			const executions = spec.phases[0].executions;
-			const load = drawLoad({ seed, executions, items });
-			const phases = spec.phases.map((phase, i) => {
-				const tag = `soak ${seed} p${i + 1}`;
-				const prompts = promptsFor(load, tag);
-				return {
-					...phase,
-					index: i + 1,
-					workflowId: `e2eSoakPhase${i + 1}`,
-					path: `flux-soak-${i + 1}`,
-					runs: Array.from({ length: executions }, (_, e) => ({
-						run: `p${i + 1}-e${e}`,
-						prompts: prompts.slice(e * items, (e + 1) * items),
-					})),
-					slots: new Map(prompts.map((prompt, s) => [prompt, load[s]])),
-				};
-			});
-			const slotsByPrompt = new Map(phases.flatMap((p) => [...p.slots]));
+			const { items, phases, slotsByPrompt } = planPhases(spec, seed);
 			// A key of this run only, never printed: the leak checks look for it everywhere.
 			const apiKey = `sgm-soak-${crypto.randomBytes(20).toString('hex')}`;
 			const fake = new FakeSegmind({ apiKey, credits: 1e9, ...fakeHooks(slotsByPrompt) });
-
-			const daemons = [];
-			const started = Date.now();
+			const soak = { items, phases, fake, daemons: [], started: Date.now() };
 			const { redis, env: queueEnv } = await startQueueRedis(shared.tmp, log);
-			let pg;
-			let client;
+			Object.assign(soak, { redis, queueEnv });
 			try {
-				pg = await startPostgres({ log });
-				log(
-					`soak: PostgreSQL ${pg.version} on 127.0.0.1:${pg.port} (ready in ${seconds(pg.readyMs)}), redis-server ${redis.version}`,
-				);
-				await fake.start();
-				const instance = await prepareN8n(
-					{ ...shared, fake },
-					{
-						label: 'soak',
-						extraEnv: {
-							...queueEnv,
-							...pg.env,
-							N8N_DEFAULT_BINARY_DATA_MODE: 'database',
-							// More of n8n's own logging for the key to hide in (about 3 lines per item).
-							N8N_LOG_LEVEL: 'debug',
-						},
-					},
-				);
-				const { n8n } = instance;
-				const credential = instance.credentials.segmind;
-				await n8n.importWorkflows(
-					phases.map((p, i) =>
-						soakWorkflow(credential, {
-							id: p.workflowId,
-							path: p.path,
-							webhookId: `5e1f0000-0000-4000-8000-00000000000${i + 1}`,
-							items,
-						}),
-					),
-				);
-				for (const p of phases) await n8n.publishWorkflow(p.workflowId);
-				const setupMs = Date.now() - started;
-
-				const main = await n8n.start(await freePort(), { label: 'n8n start (soak main)' });
-				daemons.push(main);
-				const workers = [];
-				client = await connect(instance.install.dir, pg.connection);
-				const { waitForWebhook } = require('./scenarios');
-				for (const phase of phases) {
-					while (workers.length < phase.workers) {
-						const index = workers.length + 1;
-						const worker = await n8n.worker({
-							concurrency: 1,
-							label: `n8n worker ${index} (soak)`,
-						});
-						worker.index = index;
-						workers.push(worker);
-						daemons.push(worker);
-					}
-					const url = `${main.baseUrl}/webhook/${phase.path}`;
-					await waitForWebhook(axios, url, 'POST', main);
-					log(
-						`soak: phase ${phase.index}: ${phase.executions} executions × ${phase.items} prompts at once, ${phase.workers} worker(s)`,
-					);
-					const result = await runPhase({
-						axios,
-						url,
-						runs: phase.runs,
-						client,
-						workflowId: phase.workflowId,
-						daemons,
-						timeoutMs: 15 * 60 * 1000,
-					});
-					Object.assign(phase, result);
-					log(`soak: phase ${phase.index} done in ${seconds(result.wallMs)}`);
-				}
-				// Workers log "finished" just after the execution is saved.
-				await new Promise((resolve) => setTimeout(resolve, 1000));
-				for (const d of daemons)
-					fs.writeFileSync(
-						path.join(instance.workDir, `${d.name.replace(/[^\w.-]+/g, '_')}.log`),
-						d.output(),
-					);
-				// The fake's own log (without headers: they carry the key, which is how it checks it).
-				const fakeLog = [
-					...fake.requests.map(
-						(r) => `${new Date(r.time).toISOString()} ${r.host} ${r.method} ${r.path}`,
-					),
-					...fake.injected.map(
-						(i) => `injected ${i.route} ${i.requestId || '-'} ${JSON.stringify(i.response)}`,
-					),
-				].join('\n');
-				fs.writeFileSync(path.join(instance.workDir, 'fake.log'), fakeLog);
-				fs.writeFileSync(path.join(instance.workDir, 'postgres.log'), pg.output());
-				fs.writeFileSync(path.join(instance.workDir, 'redis.log'), redis.output());
+				await prepareSoak(shared, soak);
+				await runPhases(soak);
+				const fakeLog = writeLogs(soak);
 				return await report({
 					size,
 					seed,
@@ -189,21 +217,17 @@ function soakPart(defaultSize = 'small') {
 					fake,
 					phases,
 					slotsByPrompt,
-					client,
-					pg,
+					client: soak.client,
+					pg: soak.pg,
 					redis,
-					main,
-					workers,
-					installDir: instance.install.dir,
+					main: soak.main,
+					workers: soak.workers,
+					installDir: soak.instance.install.dir,
 					fakeLog,
-					setupMs,
+					setupMs: soak.setupMs,
 				});
 			} finally {
-				if (client) await client.end().catch(() => {});
-				for (const d of [...daemons].reverse()) await d.stop().catch(() => {});
-				if (pg) await pg.stop().catch(() => {});
-				await redis.stop().catch(() => {});
-				await fake.stop().catch(() => {});
+				await cleanUp(soak);
 			}
 		},
 	};

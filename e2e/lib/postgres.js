@@ -39,13 +39,10 @@ async function idOf(flag) {
 }
 
 /**
- * Starts the server and creates the database n8n uses. Returns { port, version, env (n8n's DB_*
- * settings), connection (for a client), dump(), output(), stop(), ... }. The password is only
- * ever passed in environments and the client's options, never printed.
+ * A temporary folder for the cluster (removed at exit), the password in a file for initdb, and
+ * `as(name, args)`: the command that runs a PostgreSQL binary (as the postgres user when root).
  */
-async function startPostgres({ log = () => {}, timeoutMs = 30000 } = {}) {
-	const apt = await ensurePackages(['postgresql'], { why: 'n8n on PostgreSQL (soak)', log });
-	const bin = binDir();
+async function clusterFolder(bin) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'segmind-pg-'));
 	process.on('exit', () => {
 		try {
@@ -54,7 +51,6 @@ async function startPostgres({ log = () => {}, timeoutMs = 30000 } = {}) {
 			/* a server killed a moment ago may still be writing: best effort */
 		}
 	});
-	const dataDir = path.join(dir, 'data');
 	const socketDir = path.join(dir, 'run');
 	fs.mkdirSync(socketDir);
 	const password = crypto.randomBytes(18).toString('hex');
@@ -70,8 +66,11 @@ async function startPostgres({ log = () => {}, timeoutMs = 30000 } = {}) {
 		asRoot
 			? ['runuser', ['-u', 'postgres', '--', path.join(bin, name), ...args]]
 			: [path.join(bin, name), args];
+	return { dir, dataDir: path.join(dir, 'data'), socketDir, password, passwordFile, as };
+}
 
-	const started = Date.now();
+/** initdb with the n8n user, then the server on a free 127.0.0.1 port, without durability. */
+async function initAndStart({ dir, dataDir, socketDir, passwordFile, as }) {
 	await runOk(
 		...as('initdb', [
 			'-D',
@@ -108,8 +107,11 @@ async function startPostgres({ log = () => {}, timeoutMs = 30000 } = {}) {
 		]),
 		{ cwd: dir, label: `postgres :${port}` },
 	);
-	const clientEnv = { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' };
-	const hostArgs = ['-h', '127.0.0.1', '-p', String(port), '-U', USER];
+	return { port, daemon };
+}
+
+/** Waits for pg_isready (stopping the server if it does not come up in time). */
+async function untilReady(bin, daemon, hostArgs, started, timeoutMs) {
 	for (;;) {
 		if (daemon.exited)
 			throw new Error(`postgres exited at start:\n${daemon.output().slice(-3000)}`);
@@ -117,13 +119,30 @@ async function startPostgres({ log = () => {}, timeoutMs = 30000 } = {}) {
 			label: 'pg_isready',
 			timeoutMs: 10000,
 		}).catch(() => ({ code: 1 }));
-		if (ready.code === 0) break;
+		if (ready.code === 0) return;
 		if (Date.now() - started > timeoutMs) {
 			await daemon.stop();
 			throw new Error(`postgres not ready after ${timeoutMs / 1000} s:\n${daemon.output()}`);
 		}
 		await sleep(200);
 	}
+}
+
+/**
+ * Starts the server and creates the database n8n uses. Returns { port, version, env (n8n's DB_*
+ * settings), connection (for a client), dump(), output(), stop(), ... }. The password is only
+ * ever passed in environments and the client's options, never printed.
+ */
+async function startPostgres({ log = () => {}, timeoutMs = 30000 } = {}) {
+	const apt = await ensurePackages(['postgresql'], { why: 'n8n on PostgreSQL (soak)', log });
+	const bin = binDir();
+	const cluster = await clusterFolder(bin);
+	const { dir, password } = cluster;
+	const started = Date.now();
+	const { port, daemon } = await initAndStart(cluster);
+	const clientEnv = { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' };
+	const hostArgs = ['-h', '127.0.0.1', '-p', String(port), '-U', USER];
+	await untilReady(bin, daemon, hostArgs, started, timeoutMs);
 	await runOk(path.join(bin, 'createdb'), [...hostArgs, DATABASE], {
 		env: clientEnv,
 		label: 'createdb',

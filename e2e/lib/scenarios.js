@@ -469,7 +469,7 @@ async function waitForWebhook(axios, url, method, daemon, timeoutMs = 30000) {
 
 async function webhookToImage(ctx) {
 	const what = '(b) webhook-to-image (n8n start)';
-	const axios = require('axios');
+	const { axios } = ctx; // the caller's: e2e/node_modules is installed when the run starts
 	ctx.fake.reset();
 	await ctx.n8n.publishWorkflow('SgmFluxWebhookIm');
 	const daemon = await ctx.n8n.start(ctx.httpPort);

@@ -10,6 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
+const { ensurePackages } = require('./debian');
 const { runOk } = require('./proc');
 
 const N8N_VERSION = '2.8.4';
@@ -199,7 +200,6 @@ function envForNode(node) {
  * binaries come from GitHub, which cannot be reached, so npm builds them from source.
  */
 async function ensureBuildTools() {
-	const { ensurePackages } = require('./debian');
 	const need = [];
 	for (const [command, pkg] of [
 		['g++', 'g++'],

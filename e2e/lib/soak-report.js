@@ -61,12 +61,12 @@ function outcomeTable(verdicts) {
 	return lines;
 }
 
-async function report(ctx) {
-	const { size, seed, apiKey, fake, phases, slotsByPrompt, client, pg, redis, main, workers } = ctx;
-	const installDir = ctx.installDir;
+/** What n8n stored (from PostgreSQL) and what the fake saw, prompt by prompt; the key's leaks. */
+async function gather(ctx) {
+	const { apiKey, fake, phases, slotsByPrompt, client, pg, redis, main, workers } = ctx;
 	const executions = await readExecutions(
 		client,
-		installDir,
+		ctx.installDir,
 		phases.map((p) => p.workflowId),
 	);
 	const binaryIds = executions.flatMap((e) =>
@@ -92,18 +92,12 @@ async function report(ctx) {
 	for (const w of workers)
 		for (const id of executionsLogged(w.output(), 'Worker started').keys())
 			workerOf.set(id, w.index);
+	return { executions, verdicts, orphanJobs, droppedAfterAccept, leaks, workerOf };
+}
 
-	const checks = [];
-	const check = (name, ok, note) =>
-		checks.push({
-			name: `soak: ${name}`,
-			ok,
-			ms: 0,
-			note,
-			error: ok ? undefined : new Error(note),
-		});
-	const lines = [];
-	const phaseFigures = phases.map((phase) => {
+/** Per phase: its executions, the hung or missing ones, the workers that ran them, the rate. */
+function phaseFiguresOf(phases, executions, workerOf) {
+	return phases.map((phase) => {
 		const own = executions.filter((e) => e.workflowId === phase.workflowId);
 		const hung = own.filter(
 			(e) =>
@@ -133,20 +127,39 @@ async function report(ctx) {
 			...perMinute(own),
 		};
 	});
-	const hung = phaseFigures.reduce((s, f) => s + f.hung, 0);
-	const accounted = verdicts.filter((v) => v.accounted).length;
-	const duplicates = verdicts.reduce((s, v) => s + Math.max(0, v.jobs - 1), 0);
-	const planned = verdicts.filter((v) => v.fault).length;
-	const fired = verdicts.filter((v) => v.fault && v.faultFired).length;
-	const strayFaults = verdicts.filter((v) => !v.fault && !v.faultFired).length;
-	const answers = checkAnswers(phases, fake);
+}
+
+/** The soak's figures, from what gather() found. */
+function figuresOf(ctx, found) {
+	const { phases, fake, workers } = ctx;
+	const { executions, verdicts, droppedAfterAccept, workerOf } = found;
+	const phaseFigures = phaseFiguresOf(phases, executions, workerOf);
+	const waits = rateLimitWaits(fake);
 	const one = phaseFigures.find((f) => f.phase.workers === 1);
 	const two = phaseFigures.find((f) => f.phase.workers === 2);
-	const storedInDb = executions.every((e) => e.storedAt === 'db');
-	const unlogged = missingFromLogs(workers, executions, fake, droppedAfterAccept);
-	const waits = rateLimitWaits(fake);
-	const early = waits.filter((w) => w.early);
+	return {
+		...found,
+		phaseFigures,
+		hung: phaseFigures.reduce((s, f) => s + f.hung, 0),
+		accounted: verdicts.filter((v) => v.accounted).length,
+		duplicates: verdicts.reduce((s, v) => s + Math.max(0, v.jobs - 1), 0),
+		planned: verdicts.filter((v) => v.fault).length,
+		fired: verdicts.filter((v) => v.fault && v.faultFired).length,
+		strayFaults: verdicts.filter((v) => !v.fault && !v.faultFired).length,
+		answers: checkAnswers(phases, fake),
+		one,
+		two,
+		storedInDb: executions.every((e) => e.storedAt === 'db'),
+		unlogged: missingFromLogs(workers, executions, fake, droppedAfterAccept),
+		waits,
+		early: waits.filter((w) => w.early),
+		ratio: one && two && one.perMinute > 0 ? two.perMinute / one.perMinute : null,
+	};
+}
 
+/** Every prompt accounted for, once, and the key nowhere. */
+function accountingChecks(f, check) {
+	const { verdicts, accounted, duplicates, orphanJobs, leaks, hung } = f;
 	check(
 		`every prompt accounted for (${accounted}/${verdicts.length})`,
 		accounted === verdicts.length,
@@ -175,6 +188,11 @@ async function report(ctx) {
 		hung === 0,
 		`${hung} not finished, failed, late or missing`,
 	);
+}
+
+/** The faults, the answers, the logs, the 429 waits, where the data went. */
+function behaviourChecks(f, check) {
+	const { fired, planned, strayFaults, answers, unlogged, waits, early } = f;
 	check(
 		`every planned fault fired once, and no other (${fired}/${planned})`,
 		fired === planned && strayFaults === 0,
@@ -206,9 +224,13 @@ async function report(ctx) {
 	);
 	check(
 		'execution data stored in the database (storedAt db)',
-		storedInDb,
+		f.storedInDb,
 		'an execution is stored elsewhere',
 	);
+}
+
+/** With two workers: both ran executions, at the same time; against one: the speed-up. */
+function scaleChecks({ one, two, ratio }, check) {
 	if (two) {
 		check(
 			`both workers ran executions (${[...two.ran].map((w) => `worker ${w}`).join(', ')})`,
@@ -217,23 +239,25 @@ async function report(ctx) {
 		);
 		check('executions on the two workers overlapped in time', two.overlaps, 'no overlap');
 	}
-	const ratio = one && two && one.perMinute > 0 ? two.perMinute / one.perMinute : null;
 	if (ratio !== null)
 		check(
 			`two workers ≥ 1.8× one (${ratio.toFixed(2)}×)`,
 			ratio >= 1.8,
 			`${two.perMinute}/min with two workers, ${one.perMinute}/min with one: ${ratio.toFixed(2)}×`,
 		);
+}
 
-	lines.push(
+/** The part's lines for the summary. */
+function reportLines(ctx, f, checks) {
+	const { seed, fake, pg, redis, workers } = ctx;
+	const { verdicts, executions, planned, fired, one, two, ratio, waits } = f;
+	const lines = [
 		`PostgreSQL ${pg.version} (DB_TYPE=postgresdb) and redis-server ${redis.version} started by the suite; n8n ${N8N_VERSION} main + ${workers.length} × \`n8n worker --concurrency=1\`; N8N_DEFAULT_BINARY_DATA_MODE=database; setup ${seconds(ctx.setupMs)}`,
-	);
-	lines.push(
 		`seed ${seed}; ${verdicts.length} prompts in ${executions.length} webhook executions; Request Timeout ${REQUEST_TIMEOUT_S} s, fake jobs 1–4 s; ${planned} faults planned (${((planned / verdicts.length) * 100).toFixed(1)}%), ${fired} fired`,
-	);
-	for (const f of phaseFigures)
+	];
+	for (const p of f.phaseFigures)
 		lines.push(
-			`phase ${f.phase.index}: ${f.phase.workers} worker(s), ${f.own.length} executions × ${f.phase.items} prompts: ${f.perMinute} executions/min (${seconds(f.spanMs)} first start → last stop; each ${seconds(f.durations[0] || 0)}–${seconds(f.durations.at(-1) || 0)}, median ${seconds(f.durations[Math.floor(f.durations.length / 2)] || 0)}); workers ${[...f.ran].sort().join(', ')}; wall ${seconds(f.phase.wallMs)}`,
+			`phase ${p.phase.index}: ${p.phase.workers} worker(s), ${p.own.length} executions × ${p.phase.items} prompts: ${p.perMinute} executions/min (${seconds(p.spanMs)} first start → last stop; each ${seconds(p.durations[0] || 0)}–${seconds(p.durations.at(-1) || 0)}, median ${seconds(p.durations[Math.floor(p.durations.length / 2)] || 0)}); workers ${[...p.ran].sort().join(', ')}; wall ${seconds(p.phase.wallMs)}`,
 		);
 	if (!one) lines.push('scale-out (one worker against two) is left to the full soak: npm run soak');
 	lines.push(...outcomeTable(verdicts));
@@ -241,7 +265,7 @@ async function report(ctx) {
 		.map((r) => `${fake.requestsTo(r).length} ${r}s`)
 		.join(', ');
 	lines.push(
-		`fake: ${fake.jobs.length} jobs, ${fakeFigures}; ${droppedAfterAccept.size} jobs dropped after accept (the node cannot know them); ${answers.images} webhook answers carried an image, bytes equal to the fake's`,
+		`fake: ${fake.jobs.length} jobs, ${fakeFigures}; ${f.droppedAfterAccept.size} jobs dropped after accept (the node cannot know them); ${f.answers.images} webhook answers carried an image, bytes equal to the fake's`,
 	);
 	if (waits.length > 0) {
 		const late = waits
@@ -253,7 +277,7 @@ async function report(ctx) {
 		);
 	}
 	lines.push(
-		`accounted ${accounted}/${verdicts.length}; duplicate submits ${duplicates}; orphan jobs ${orphanJobs.length}; key leaks ${leaks.length}; hung ${hung}; executions/min: one worker ${one ? one.perMinute : 'not measured'}, two workers ${two ? two.perMinute : 'not measured'}${ratio !== null ? ` (${ratio.toFixed(2)}×)` : ''}`,
+		`accounted ${f.accounted}/${verdicts.length}; duplicate submits ${f.duplicates}; orphan jobs ${f.orphanJobs.length}; key leaks ${f.leaks.length}; hung ${f.hung}; executions/min: one worker ${one ? one.perMinute : 'not measured'}, two workers ${two ? two.perMinute : 'not measured'}${ratio !== null ? ` (${ratio.toFixed(2)}×)` : ''}`,
 	);
 	for (const v of verdicts.filter((x) => x.unexpected).slice(0, 10))
 		lines.push(
@@ -261,17 +285,35 @@ async function report(ctx) {
 		);
 	for (const c of checks)
 		lines.push(`${c.ok ? 'PASS' : 'FAIL'}  ${c.name}${c.ok ? '' : `: ${c.note}`}`);
+	return lines;
+}
 
+async function report(ctx) {
+	const { size, seed } = ctx;
+	const f = figuresOf(ctx, await gather(ctx));
+	const checks = [];
+	const check = (name, ok, note) =>
+		checks.push({
+			name: `soak: ${name}`,
+			ok,
+			ms: 0,
+			note,
+			error: ok ? undefined : new Error(note),
+		});
+	accountingChecks(f, check);
+	behaviourChecks(f, check);
+	scaleChecks(f, check);
+	const lines = reportLines(ctx, f, checks);
 	const json = {
 		soak: {
-			prompts: verdicts.length,
-			accounted,
-			duplicate_submits: duplicates,
-			key_leaks: leaks.length,
-			hung,
-			faults_injected: fired,
-			per_minute_1_worker: one ? one.perMinute : null,
-			per_minute_2_workers: two ? two.perMinute : null,
+			prompts: f.verdicts.length,
+			accounted: f.accounted,
+			duplicate_submits: f.duplicates,
+			key_leaks: f.leaks.length,
+			hung: f.hung,
+			faults_injected: f.fired,
+			per_minute_1_worker: f.one ? f.one.perMinute : null,
+			per_minute_2_workers: f.two ? f.two.perMinute : null,
 			seed,
 		},
 	};

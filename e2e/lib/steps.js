@@ -9,9 +9,10 @@ const { seconds } = require('./text');
 
 /**
  * Returns `step(name, fn)`: runs fn, pushes { name: `${prefix}: ${name}`, ok, ms, note | error }
- * onto `checks`, logs PASS or FAIL, and resolves to whether it passed.
+ * onto `checks`, logs PASS or FAIL, and resolves to whether it passed. `hooks.onFailure(name)`,
+ * when set by then, runs after a failure (not for an error that says `screenshotTaken`).
  */
-function stepRunner(prefix, checks) {
+function stepRunner(prefix, checks, hooks = {}) {
 	return async (name, fn) => {
 		const started = Date.now();
 		const label = `${prefix}: ${name}`;
@@ -22,6 +23,7 @@ function stepRunner(prefix, checks) {
 			return true;
 		} catch (error) {
 			checks.push({ name: label, ok: false, ms: Date.now() - started, error });
+			if (hooks.onFailure && !error.screenshotTaken) await hooks.onFailure(name).catch(() => {});
 			log(
 				`FAIL ${label}:\n    ${String(error.stack || error)
 					.split('\n')

@@ -1,13 +1,10 @@
-import { FakeSegmind, NO_CREDITS_ERROR, RETIRED_WORKFLOW_ERROR } from './index';
+import { NO_CREDITS_ERROR, RETIRED_WORKFLOW_ERROR } from './index';
 import { call, FLUX_WORKFLOW, keyHeaders, poll, submit } from './test-client';
+import { useFake } from './use-fake';
 
 /** What Segmind says beside a job: the balance in the body, retired workflows, new accounts. */
 describe('FakeSegmind answer variants', () => {
-	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
-
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
-	beforeEach(() => fake.reset());
+	const fake = useFake();
 
 	it("creditsInBody 'metrics', without the header: the balance in the body only", async () => {
 		fake.setScenario({ creditsInBody: 'metrics', creditsHeader: false, durationMs: 10_000 });
@@ -95,15 +92,11 @@ describe('FakeSegmind answer variants', () => {
 
 describe('FakeSegmind retiredWorkflows and creditsNotFound', () => {
 	const retired = '5f9c2b6e1d3a4c7b8e0f1a2b';
-	const fake = new FakeSegmind({
+	const fake = useFake({
 		retiredWorkflows: [retired],
 		creditsNotFound: true,
 		scenario: { durationMs: 0 },
 	});
-
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
-	beforeEach(() => fake.reset());
 
 	it('a submit to a retired workflow answers 410 on either path form, unbilled', async () => {
 		for (const workflowId of [retired, `v2/${retired}`]) {

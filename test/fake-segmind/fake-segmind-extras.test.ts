@@ -6,13 +6,10 @@ import { PNG } from 'pngjs';
 import { FakeSegmind } from './index';
 import { JobSlots } from './limits';
 import { call, keyHeaders, poll, sleep, submit } from './test-client';
+import { useFake } from './use-fake';
 
 describe('FakeSegmind scripted responses', () => {
-	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
-
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
-	beforeEach(() => fake.reset());
+	const fake = useFake();
 
 	it('answers scripted responses FIFO per route, `times` times, then normally', async () => {
 		fake.respond('submit', { status: 429, body: { error: 'Rate limit' }, times: 2 });
@@ -89,11 +86,7 @@ describe('FakeSegmind scripted responses', () => {
 });
 
 describe('FakeSegmind images and instances', () => {
-	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
-
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
-	beforeEach(() => fake.reset());
+	const fake = useFake();
 
 	async function jobFor(prompt: string): Promise<string> {
 		return (await submit(fake, { text_prompt: prompt })).json.request_id as string;
@@ -264,11 +257,7 @@ describe('FakeSegmind limits', () => {
 });
 
 describe('FakeSegmind credits header and redirects', () => {
-	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
-
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
-	beforeEach(() => fake.reset());
+	const fake = useFake();
 
 	it('creditsHeaderPolls: the submit and the first N polls carry the header, later polls not', async () => {
 		fake.setScenario({ creditsHeaderPolls: 1 });

@@ -1,11 +1,11 @@
-import { FakeSegmind } from './index';
 import type { InjectionRequest } from './index';
 import { call, poll, sleep, submit } from './test-client';
+import { useFake } from './use-fake';
 
 /** The `inject` and `scenarioFor` options: faults chosen per request (by prompt), e.g. by a soak. */
 describe('FakeSegmind inject and scenarioFor', () => {
 	const seen: Array<{ route: string; prompt?: string; requestId?: string }> = [];
-	const fake = new FakeSegmind({
+	const fake = useFake({
 		scenario: { durationMs: 0 },
 		scenarioFor: (prompt) =>
 			prompt === 'will fail' ? { fail: { shape: 'error', httpStatus: 200 } } : undefined,
@@ -22,10 +22,7 @@ describe('FakeSegmind inject and scenarioFor', () => {
 		},
 	});
 
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
 	beforeEach(() => {
-		fake.reset();
 		seen.length = 0;
 	});
 

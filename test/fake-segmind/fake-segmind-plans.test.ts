@@ -1,6 +1,5 @@
-import { FakeSegmind } from './index';
+import { FakeSegmind, RateWindow } from './index';
 import type { RatePlan } from './index';
-import { RateWindow } from './limits';
 import type { Admission } from './limits';
 import { call, imageUrlOf, keyHeaders, poll, sleep, submit } from './test-client';
 import type { Answer } from './test-client';

@@ -1,5 +1,6 @@
 import { FakeSegmind, SEGMIND_ORIGIN, type ApiPollPath } from './index';
 import { call, FLUX_WORKFLOW, keyHeaders, poll, submit } from './test-client';
+import { useFake } from './use-fake';
 
 /** Where the API host answers: a gateway's path prefix, the poll path forms, the submit forms. */
 
@@ -10,12 +11,8 @@ function throughBaseUrl(fake: FakeSegmind, url: string): string {
 }
 
 describe('FakeSegmind pathPrefix (a proxy or gateway as Base URL)', () => {
-	const fake = new FakeSegmind({ pathPrefix: '/gateway/segmind', scenario: { durationMs: 0 } });
+	const fake = useFake({ pathPrefix: '/gateway/segmind', scenario: { durationMs: 0 } });
 	const origin = () => new URL(fake.baseUrl).origin;
-
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
-	beforeEach(() => fake.reset());
 
 	it('serves every API route under the prefix, which baseUrl includes', async () => {
 		expect(fake.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/gateway\/segmind$/);
@@ -122,11 +119,7 @@ describe('FakeSegmind pollPaths (only some poll path forms answer)', () => {
 });
 
 describe('FakeSegmind poll URLs on https://api.segmind.com (pollOrigin)', () => {
-	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
-
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
-	beforeEach(() => fake.reset());
+	const fake = useFake();
 
 	it.each([
 		['requests', '/requests/'],
@@ -167,11 +160,7 @@ describe('FakeSegmind poll URLs on https://api.segmind.com (pollOrigin)', () => 
 });
 
 describe('FakeSegmind submit paths and redirects', () => {
-	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
-
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
-	beforeEach(() => fake.reset());
+	const fake = useFake();
 
 	it('answers /workflows/v2/<id> too; the job records which path was used', async () => {
 		expect((await submit(fake, { text_prompt: 'v1' })).status).toBe(200);

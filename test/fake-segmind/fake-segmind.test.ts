@@ -1,4 +1,10 @@
-import { FakeSegmind, type OutputShape, type PollPath } from './index';
+import {
+	FAILURE_REASONS,
+	FakeSegmind,
+	type FailureShape,
+	type OutputShape,
+	type PollPath,
+} from './index';
 import {
 	apiPollUrl,
 	call,
@@ -9,6 +15,7 @@ import {
 	sleep,
 	submit,
 } from './test-client';
+import { useFake } from './use-fake';
 
 /**
  * A job's phases follow Date.now(). Sleeping through them only works if the machine wakes on
@@ -37,11 +44,7 @@ function stopTheClock() {
 }
 
 describe('FakeSegmind API host', () => {
-	const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
-
-	beforeAll(() => fake.start());
-	afterAll(() => fake.stop());
-	beforeEach(() => fake.reset());
+	const fake = useFake();
 	afterEach(() => jest.useRealTimers());
 
 	it('listens on 127.0.0.1 with two distinct origins and no trailing slash', () => {
@@ -226,20 +229,8 @@ describe('FakeSegmind API host', () => {
 	});
 
 	it('ends jobs FAILED in every reason shape, with HTTP 200 or 422', async () => {
-		const expectations = {
-			'error_message-string': { error_message: 'NSFW content detected' },
-			'error_message-object': { error_message: { error: 'Model crashed', details: 'CUDA OOM' } },
-			'error_message-list': {
-				error_message: [{ model: 'flux-schnell', error: 'Prompt rejected by safety filter' }],
-			},
-			'error_message-nested': {
-				error_message: { error_message: 'Image generation ran out of GPU memory' },
-			},
-			error: { error: 'Upstream model timeout' },
-			message: { message: 'Workflow execution failed' },
-		} as const;
-		for (const [shape, reason] of Object.entries(expectations)) {
-			fake.setScenario({ fail: { shape: shape as keyof typeof expectations } });
+		for (const [shape, reason] of Object.entries(FAILURE_REASONS)) {
+			fake.setScenario({ fail: { shape: shape as FailureShape } });
 			const { json } = await submit(fake);
 			const failed = await poll(fake, json.poll_url as string);
 			expect(failed.status).toBe(200);
