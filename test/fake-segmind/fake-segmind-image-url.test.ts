@@ -1,12 +1,8 @@
 /** The image URL's extension and content-type can say another type than the bytes are. */
-import { FakeSegmind } from './index';
 import { call, imageUrlOf, poll, sleep, submit } from './test-client';
+import { useFake } from './use-fake';
 
-const fake = new FakeSegmind({ scenario: { durationMs: 0 } });
-
-beforeAll(() => fake.start());
-afterAll(() => fake.stop());
-beforeEach(() => fake.reset());
+const fake = useFake();
 
 const PNG_SIGNATURE = '89504e470d0a1a0a';
 
