@@ -17,7 +17,11 @@ warmUpStops(fake);
 // A Pixelflow workflow of the user's own (no built-in prior): the first check comes after 2 s.
 const OTHER_WORKFLOW = '0123456789abcdef01234567-v1';
 
-async function startAndStopWhen(inFlight: () => boolean, downloadImage: boolean) {
+/**
+ * Starts the node and stops it once `inFlight` holds: it must settle within a second, cancelled,
+ * and send nothing after the stop.
+ */
+async function expectStopEndsRequest(inFlight: () => boolean, downloadImage: boolean) {
 	const outgoing = recordOutgoingRequests();
 	const execution = await startStoppable({
 		credentials: { apiKey: fake.apiKey, baseUrl: fake.baseUrl },
@@ -33,7 +37,9 @@ async function startAndStopWhen(inFlight: () => boolean, downloadImage: boolean)
 		await waitFor(inFlight);
 		const timing = await execution.stop();
 		const sentAfterStop = outgoing.requests.filter((request) => request.seq > timing.stop.seq);
-		return { ...timing, sentAfterStop };
+		expect(timing.settledAfterMs).toBeLessThan(1_000);
+		expect(timing.error).toBeInstanceOf(ExecutionCancelledError);
+		expect(sentAfterStop).toEqual([]);
 	} finally {
 		outgoing.stop();
 		execution.dispose();
@@ -42,13 +48,7 @@ async function startAndStopWhen(inFlight: () => boolean, downloadImage: boolean)
 
 test('Stop during the image download (its host hangs): the node settles within a second', async () => {
 	fake.respond('image', { status: 0, hang: true });
-	const { settledAfterMs, error, sentAfterStop } = await startAndStopWhen(
-		() => fake.requestsTo('image').length > 0,
-		true,
-	);
-	expect(settledAfterMs).toBeLessThan(1_000);
-	expect(error).toBeInstanceOf(ExecutionCancelledError);
-	expect(sentAfterStop).toEqual([]);
+	await expectStopEndsRequest(() => fake.requestsTo('image').length > 0, true);
 	// The job was done and the download was the request in flight, unanswered.
 	expect(fake.requestsTo('submit')).toHaveLength(1);
 	expect(fake.requestsTo('image')).toHaveLength(1);
@@ -57,13 +57,7 @@ test('Stop during the image download (its host hangs): the node settles within a
 test('Stop during a poll on another origin than the Base URL (it hangs): the node settles within a second', async () => {
 	fake.setScenario({ pollPath: 'foreign', neverFinish: true });
 	fake.respond('poll', { status: 0, hang: true });
-	const { settledAfterMs, error, sentAfterStop } = await startAndStopWhen(
-		() => fake.requestsTo('poll').length > 0,
-		false,
-	);
-	expect(settledAfterMs).toBeLessThan(1_000);
-	expect(error).toBeInstanceOf(ExecutionCancelledError);
-	expect(sentAfterStop).toEqual([]);
+	await expectStopEndsRequest(() => fake.requestsTo('poll').length > 0, false);
 	// The poll in flight was on the other origin, sent without the key (so not through n8n's
 	// authenticated helper, which would have attached the cancel signal by itself).
 	const [poll] = fake.requestsTo('poll');
