@@ -145,8 +145,10 @@ export interface NodeSettled {
 const settledListeners = new Set<(settled: NodeSettled) => void>();
 
 /**
- * Reports when the node's own execute() settles. WorkflowExecute's promise rejects at once on a
- * cancel, whatever the node does; this is how a test sees when the node itself gave up.
+ * Reports when the node's own execute() settles. WorkflowExecute's promise is no clock for that:
+ * after a cancel it waits for a node that ignores the stop (seen with a hung request and the
+ * node's signal removed), and its own work comes on top; this is how a test sees the moment the
+ * node itself gave up.
  */
 function observeSettling<T extends INodeType | IVersionedNodeType>(type: T): T {
 	const node = type as INodeType;
