@@ -7,18 +7,10 @@
 import { onNodeSettled, startFluxNode } from '../harness/run-node';
 import type { NodeSettled } from '../harness/run-node';
 import { useFakeSegmind } from './helpers';
+import { sleep, waitFor } from './stopping';
 
 const fake = useFakeSegmind({ rateLimitPerMinute: 5 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-	const started = Date.now();
-	while (!condition()) {
-		if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const apiRequests = () => fake.requests.filter((request) => request.host === 'api');
 
 /**
