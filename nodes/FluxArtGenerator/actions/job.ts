@@ -151,7 +151,7 @@ export class SegmindJob {
 			outcome = await pollUntilDone({
 				clock: run.clock,
 				startedAt: jobStartedAt,
-				timeoutMs: this.timing.startedAt + this.timing.timeoutMs - jobStartedAt,
+				timeoutMs: this.deadline - jobStartedAt,
 				maxIntervalMs: this.options.maxIntervalMs,
 				initial: this.status,
 				check: async () => await this.check(),
@@ -236,11 +236,16 @@ export class SegmindJob {
 		throw callFailure('poll', { kind: 'http', status: 404, body }, this.reference);
 	}
 
+	/** When this job's calls and wait must end: the item's Timeout from its start. */
+	private get deadline() {
+		return this.timing.startedAt + this.timing.timeoutMs;
+	}
+
 	private async call(call: Pick<ApiCall, 'method' | 'url' | 'answers'> & { kind: 'poll' }) {
 		const reply = await this.run.transport.call({
 			...call,
 			job: this.reference,
-			deadline: this.timing.startedAt + this.timing.timeoutMs,
+			deadline: this.deadline,
 			attemptTimeoutMs: this.options.requestTimeoutMs,
 		});
 		if (reply.credits !== null) this.credits = reply.credits;
